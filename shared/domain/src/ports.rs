@@ -1,0 +1,152 @@
+//! Ports: the narrow traits the domain needs from the outside world. Each has
+//! an AWS adapter and an embedded twin in `portal-adapters`.
+
+use crate::activity::ActivityEvent;
+use crate::contact::{Contact, ContactId, EmailAddress};
+use crate::document::{Document, DocumentFilter, DocumentId, DocumentKind, DocumentSummary};
+use crate::settings::BusinessSettings;
+use async_trait::async_trait;
+use time::{Date, OffsetDateTime};
+
+/// Why a storage call failed. Conflicts are expected outcomes (a lost race, a
+/// duplicate); the rest are faults.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("the page cursor is not valid for this list")]
+    InvalidCursor,
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One page of a list, with an opaque cursor to the next page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+/// A page of one contact's documents of one kind, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentListQuery {
+    pub contact: ContactId,
+    pub kind: DocumentKind,
+    pub filter: DocumentFilter,
+    /// Splits open documents into current and past-date.
+    pub today: Date,
+    pub cursor: Option<String>,
+    pub limit: u32,
+}
+
+/// A magic-link login token, kept by its SHA-256 digest only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginToken {
+    /// Lowercase hex SHA-256 of the token sent by mail.
+    pub digest: String,
+    pub contact_id: ContactId,
+    pub expires_at: OffsetDateTime,
+}
+
+#[async_trait]
+pub trait SettingsStore: Send + Sync {
+    async fn business_settings(&self) -> StoreResult<Option<BusinessSettings>>;
+    async fn put_business_settings(&self, settings: &BusinessSettings) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait ContactStore: Send + Sync {
+    async fn contact(&self, id: &ContactId) -> StoreResult<Option<Contact>>;
+    async fn contact_by_email(&self, email: &EmailAddress) -> StoreResult<Option<Contact>>;
+    /// Creates a contact; `Conflict` if the id or one of its emails is taken.
+    async fn create_contact(&self, contact: &Contact) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait DocumentStore: Send + Sync {
+    async fn document(&self, id: &DocumentId) -> StoreResult<Option<Document>>;
+    /// Creates a document with its first activity events in one atomic write.
+    async fn create_document(&self, document: &Document, events: &[ActivityEvent]) -> StoreResult<()>;
+    async fn list_documents(&self, query: &DocumentListQuery) -> StoreResult<Page<DocumentSummary>>;
+    /// A contact's open documents of a kind, earliest key date first, at most `limit`.
+    async fn open_documents(&self, contact: &ContactId, kind: DocumentKind, limit: u32) -> StoreResult<Vec<DocumentSummary>>;
+}
+
+#[async_trait]
+pub trait ActivityStore: Send + Sync {
+    /// The contact's latest events, newest first.
+    async fn contact_activity(&self, contact: &ContactId, limit: u32) -> StoreResult<Vec<ActivityEvent>>;
+    /// A document's history, oldest first.
+    async fn document_activity(&self, document: &DocumentId, limit: u32) -> StoreResult<Vec<ActivityEvent>>;
+}
+
+#[async_trait]
+pub trait LoginTokenStore: Send + Sync {
+    async fn save_login_token(&self, token: &LoginToken) -> StoreResult<()>;
+    /// Removes and returns the token if it exists and is unexpired at `now`.
+    /// Of concurrent callers, exactly one gets it.
+    async fn spend_login_token(&self, digest: &str, now: OffsetDateTime) -> StoreResult<Option<LoginToken>>;
+    /// Counts one more attempt in a fixed window named `bucket`, returning the
+    /// count so far; the counter disappears after `window_ends`.
+    async fn count_attempt(&self, bucket: &str, window_ends: OffsetDateTime) -> StoreResult<u64>;
+}
+
+/// Everything the portal keeps.
+pub trait Store: SettingsStore + ContactStore + DocumentStore + ActivityStore + LoginTokenStore {}
+impl<T: SettingsStore + ContactStore + DocumentStore + ActivityStore + LoginTokenStore> Store for T {}
+
+/// An email ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub to: EmailAddress,
+    pub reply_to: Option<EmailAddress>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("mail not sent: {0}")]
+pub struct MailError(pub String);
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError>;
+}
+
+/// Stored files (generated PDFs, product images).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blob {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BlobError {
+    #[error("invalid blob key «{0}»")]
+    InvalidKey(String),
+    #[error("blob storage unavailable: {0}")]
+    Unavailable(String),
+}
+
+#[async_trait]
+pub trait BlobStore: Send + Sync {
+    async fn put(&self, key: &str, blob: &Blob) -> Result<(), BlobError>;
+    async fn get(&self, key: &str) -> Result<Option<Blob>, BlobError>;
+}
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> OffsetDateTime;
+    fn today(&self) -> Date {
+        self.now().date()
+    }
+}
+
+/// Produces unique, unguessable, path-safe ids.
+pub trait IdGenerator: Send + Sync {
+    fn new_id(&self) -> String;
+}
