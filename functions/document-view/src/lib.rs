@@ -1,1 +1,55 @@
+//! `portal-document-view`: one document with its lines, taxes, totals and history.
+//!
+//! Opened by its contact (session) or by anyone holding its current link
+//! (a cookie scoped to this path, set by `portal-document-link`).
 
+use lambda_http::http::StatusCode;
+use portal_domain::{DocumentId, DocumentKind};
+use portal_web::auth::DocumentAccessor;
+use portal_web::error::Problem;
+use portal_web::routes::DOCUMENT_VIEW;
+use portal_web::views::pages::{self, DocumentPage};
+use portal_web::{AppState, Body, Request, Response, WebError, WebResult, auth, csrf, respond};
+
+pub const HISTORY_LIMIT: u32 = 100;
+
+/// Serves `GET /documents/{kind}/{id}`.
+pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
+    let result = view(state, &request).await;
+    respond::finish(state, &request, result)
+}
+
+/// The document page. Unknown, malformed and foreign documents are all "not found".
+pub async fn view(state: &AppState, request: &Request) -> WebResult {
+    let params = DOCUMENT_VIEW.matches(request.uri().path()).ok_or(Problem::NotFound)?;
+    let kind = params.get("kind").and_then(DocumentKind::from_slug).ok_or(Problem::NotFound)?;
+    let id = params.get("id").and_then(|id| DocumentId::parse(id).ok()).ok_or(Problem::NotFound)?;
+    let document = state.store.document(&id).await?.filter(|d| d.kind == kind);
+    let Some(document) = document else {
+        // Without a session, send the visitor to log in rather than confirm absence.
+        return match auth::current_contact(state, request).await? {
+            Some(_) => Err(Problem::NotFound.into()),
+            None => Err(WebError::LoginRequired),
+        };
+    };
+    let accessor = auth::document_accessor(state, request, &document).await?;
+    let (settings, contact, history) = tokio::join!(
+        state.business_settings(),
+        state.store.contact(&document.contact_id),
+        state.store.document_activity(&document.id, HISTORY_LIMIT),
+    );
+    let settings = settings?;
+    let contact = contact?.ok_or_else(|| WebError::Internal(format!("document {} names a missing contact", document.id)))?;
+    let csrf = csrf::prepare(state, request);
+    let html = pages::document(DocumentPage {
+        settings: &settings,
+        document: &document,
+        contact: &contact,
+        nav_csrf: matches!(accessor, DocumentAccessor::Contact(_)).then_some(csrf.token.as_str()),
+        today: state.clock.today(),
+        history: history?,
+    });
+    let mut response = respond::page(StatusCode::OK, html);
+    csrf.apply(state, &mut response);
+    Ok(response)
+}

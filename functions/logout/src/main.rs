@@ -1,1 +1,6 @@
-fn main() {}
+//! Lambda entry point: wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portal_web::run_lambda(portal_logout::handle).await
+}

@@ -1,0 +1,157 @@
+//! Every key format of the single table, in one place. `docs/data-model.md`
+//! lists the access patterns these keys serve.
+
+use crate::table::{IndexKey, Key};
+use portal_domain::document::StatusBucket;
+use portal_domain::{ContactId, DocumentId, DocumentKind, EmailAddress};
+use time::format_description::FormatItem;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime, UtcOffset};
+
+const TIMESTAMP: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+
+/// A fixed-width UTC timestamp that sorts lexicographically in time order.
+pub fn sortable_timestamp(at: OffsetDateTime) -> String {
+    at.to_offset(UtcOffset::UTC).format(TIMESTAMP).unwrap_or_default()
+}
+
+/// `YYYY-MM-DD`, which sorts in date order.
+pub fn sortable_date(date: Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+fn kind_tag(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Invoice => "INVOICE",
+        DocumentKind::CreditNote => "CREDIT_NOTE",
+        DocumentKind::Quote => "QUOTE",
+        DocumentKind::Proforma => "PROFORMA",
+        DocumentKind::SalesOrder => "SALES_ORDER",
+        DocumentKind::DeliveryNote => "DELIVERY_NOTE",
+        DocumentKind::PurchaseOrder => "PURCHASE_ORDER",
+    }
+}
+
+fn bucket_tag(bucket: StatusBucket) -> &'static str {
+    match bucket {
+        StatusBucket::Open => "OPEN",
+        StatusBucket::Done => "DONE",
+        StatusBucket::Rejected => "REJECTED",
+        StatusBucket::Cancelled => "CANCELLED",
+    }
+}
+
+/// The business's settings (one per deployment).
+pub fn settings() -> Key {
+    Key::new("BUSINESS", "SETTINGS")
+}
+
+pub fn contact(id: &ContactId) -> Key {
+    Key::new(format!("CONTACT#{id}"), "PROFILE")
+}
+
+/// Maps an email to its contact; also makes emails unique.
+pub fn contact_email(email: &EmailAddress) -> Key {
+    Key::new(format!("EMAIL#{email}"), "EMAIL")
+}
+
+pub fn document(id: &DocumentId) -> Key {
+    Key::new(format!("DOC#{id}"), "DOCUMENT")
+}
+
+/// GSI1: a contact's documents of one kind, by issue date.
+pub fn documents_by_kind(contact: &ContactId, kind: DocumentKind) -> String {
+    format!("CONTACT#{contact}#KIND#{}", kind_tag(kind))
+}
+
+pub fn document_by_kind_position(contact: &ContactId, kind: DocumentKind, issue_date: Date, id: &DocumentId) -> IndexKey {
+    IndexKey::new(documents_by_kind(contact, kind), format!("{}#{id}", sortable_date(issue_date)))
+}
+
+/// GSI2: a contact's documents of one kind in one status bucket, by key date
+/// (due date for invoices, valid-until for quotes, else issue date).
+pub fn documents_by_bucket(contact: &ContactId, kind: DocumentKind, bucket: StatusBucket) -> String {
+    format!("CONTACT#{contact}#KIND#{}#{}", kind_tag(kind), bucket_tag(bucket))
+}
+
+pub fn document_by_bucket_position(
+    contact: &ContactId,
+    kind: DocumentKind,
+    bucket: StatusBucket,
+    key_date: Date,
+    id: &DocumentId,
+) -> IndexKey {
+    IndexKey::new(documents_by_bucket(contact, kind, bucket), format!("{}#{id}", sortable_date(key_date)))
+}
+
+/// The sort-key bound that splits a bucket at `date`: keys below it have an
+/// earlier key date.
+pub fn date_bound(date: Date) -> String {
+    sortable_date(date)
+}
+
+/// Activity events live in their document's partition...
+pub fn activity(document: &DocumentId, at: OffsetDateTime, event_id: &str) -> Key {
+    Key::new(format!("DOC#{document}"), format!("{ACTIVITY_PREFIX}{}#{event_id}", sortable_timestamp(at)))
+}
+
+pub const ACTIVITY_PREFIX: &str = "EVENT#";
+
+/// ...and in GSI1 under their contact, newest last.
+pub fn contact_activity(contact: &ContactId) -> String {
+    format!("CONTACT#{contact}#ACTIVITY")
+}
+
+pub fn contact_activity_position(contact: &ContactId, at: OffsetDateTime, event_id: &str) -> IndexKey {
+    IndexKey::new(contact_activity(contact), format!("{}#{event_id}", sortable_timestamp(at)))
+}
+
+/// A magic-link token, by the SHA-256 of the token (the token itself is never stored).
+pub fn login_token(digest: &str) -> Key {
+    Key::new(format!("LOGIN#{digest}"), "LOGIN")
+}
+
+/// A fixed-window attempt counter (rate limits).
+pub fn attempts(bucket: &str) -> Key {
+    Key::new(format!("ATTEMPTS#{bucket}"), "COUNT")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn serialized_keys_are_exactly_these() {
+        let c = ContactId::parse("c42").unwrap();
+        let d = DocumentId::parse("d7").unwrap();
+        assert_eq!(settings(), Key::new("BUSINESS", "SETTINGS"));
+        assert_eq!(contact(&c), Key::new("CONTACT#c42", "PROFILE"));
+        assert_eq!(contact_email(&EmailAddress::parse("Ana@Example.es").unwrap()), Key::new("EMAIL#ana@example.es", "EMAIL"));
+        assert_eq!(document(&d), Key::new("DOC#d7", "DOCUMENT"));
+        assert_eq!(
+            document_by_kind_position(&c, DocumentKind::CreditNote, date!(2026 - 03 - 09), &d),
+            IndexKey::new("CONTACT#c42#KIND#CREDIT_NOTE", "2026-03-09#d7")
+        );
+        assert_eq!(
+            document_by_bucket_position(&c, DocumentKind::Invoice, StatusBucket::Open, date!(2026 - 12 - 31), &d),
+            IndexKey::new("CONTACT#c42#KIND#INVOICE#OPEN", "2026-12-31#d7")
+        );
+        let at = datetime!(2026-11-28 09:05:03.25 +01:00);
+        assert_eq!(activity(&d, at, "e1"), Key::new("DOC#d7", "EVENT#2026-11-28T08:05:03.250000Z#e1"));
+        assert_eq!(contact_activity_position(&c, at, "e1"), IndexKey::new("CONTACT#c42#ACTIVITY", "2026-11-28T08:05:03.250000Z#e1"));
+        assert_eq!(login_token("ab12"), Key::new("LOGIN#ab12", "LOGIN"));
+        assert_eq!(attempts("login-email#x"), Key::new("ATTEMPTS#login-email#x", "COUNT"));
+    }
+
+    #[test]
+    fn date_bound_splits_before_and_on_the_day() {
+        let d = DocumentId::parse("zzz").unwrap();
+        let c = ContactId::parse("c").unwrap();
+        let bound = date_bound(date!(2026 - 11 - 28));
+        let before = document_by_bucket_position(&c, DocumentKind::Invoice, StatusBucket::Open, date!(2026 - 11 - 27), &d);
+        let on = document_by_bucket_position(&c, DocumentKind::Invoice, StatusBucket::Open, date!(2026 - 11 - 28), &d);
+        assert!(before.sk < bound && on.sk >= bound);
+    }
+}

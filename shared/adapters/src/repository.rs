@@ -1,0 +1,242 @@
+//! The domain's storage ports, mapped once onto the single table.
+
+use crate::keys;
+use crate::table::{Condition, Index, Item, Query, SortCondition, Table, TableError, Write};
+use async_trait::async_trait;
+use portal_domain::ports::{
+    ActivityStore, ContactStore, DocumentListQuery, DocumentStore, LoginToken, LoginTokenStore, Page, SettingsStore,
+    StoreError, StoreResult,
+};
+use portal_domain::document::StatusBucket;
+use portal_domain::{
+    ActivityEvent, BusinessSettings, Contact, ContactId, Document, DocumentFilter, DocumentId, DocumentKind,
+    DocumentSummary, EmailAddress,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// Implements every storage port on top of any [`Table`] backend.
+#[derive(Clone)]
+pub struct TableStore {
+    table: Arc<dyn Table>,
+}
+
+impl TableStore {
+    pub fn new(table: Arc<dyn Table>) -> Self {
+        TableStore { table }
+    }
+
+    pub fn table(&self) -> &Arc<dyn Table> {
+        &self.table
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn from_json<T: DeserializeOwned>(text: &str) -> StoreResult<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn map_err(error: TableError) -> StoreError {
+    match error {
+        TableError::ConditionFailed { failed } => StoreError::Conflict(format!("condition failed on write(s) {failed:?}")),
+        TableError::InvalidCursor => StoreError::InvalidCursor,
+        TableError::Unavailable(why) => StoreError::Unavailable(why),
+        TableError::Corrupt(why) => StoreError::Corrupt(why),
+    }
+}
+
+/// The items of a document: the entity (with its two list positions) and the
+/// summary the indexes project.
+fn document_item(document: &Document) -> StoreResult<Item> {
+    let summary = document.summary();
+    let mut item = Item::new(keys::document(&document.id), to_json(document)?);
+    item.gsi1 = Some(keys::document_by_kind_position(&document.contact_id, document.kind, document.issue_date, &document.id));
+    item.gsi2 = Some(keys::document_by_bucket_position(
+        &document.contact_id,
+        document.kind,
+        document.status.bucket(),
+        summary.key_date,
+        &document.id,
+    ));
+    item.summary = Some(to_json(&summary)?);
+    Ok(item)
+}
+
+fn activity_item(event: &ActivityEvent) -> StoreResult<Item> {
+    let json = to_json(event)?;
+    let mut item = Item::new(keys::activity(&event.document_id, event.at, &event.id), json.clone());
+    item.gsi1 = Some(keys::contact_activity_position(&event.contact_id, event.at, &event.id));
+    item.summary = Some(json);
+    Ok(item)
+}
+
+fn summaries<T: DeserializeOwned>(items: Vec<Item>) -> StoreResult<Vec<T>> {
+    items
+        .iter()
+        .map(|item| from_json(item.summary.as_deref().unwrap_or_default()))
+        .collect()
+}
+
+#[async_trait]
+impl SettingsStore for TableStore {
+    async fn business_settings(&self) -> StoreResult<Option<BusinessSettings>> {
+        let item = self.table.get(&keys::settings()).await.map_err(map_err)?;
+        item.map(|i| from_json(&i.data)).transpose()
+    }
+
+    async fn put_business_settings(&self, settings: &BusinessSettings) -> StoreResult<()> {
+        let item = Item::new(keys::settings(), to_json(settings)?);
+        self.table.write(Write::Put { item, condition: Condition::Always }).await.map_err(map_err)
+    }
+}
+
+#[async_trait]
+impl ContactStore for TableStore {
+    async fn contact(&self, id: &ContactId) -> StoreResult<Option<Contact>> {
+        let item = self.table.get(&keys::contact(id)).await.map_err(map_err)?;
+        item.map(|i| from_json(&i.data)).transpose()
+    }
+
+    async fn contact_by_email(&self, email: &EmailAddress) -> StoreResult<Option<Contact>> {
+        let Some(pointer) = self.table.get(&keys::contact_email(email)).await.map_err(map_err)? else {
+            return Ok(None);
+        };
+        let id: ContactId = from_json(&pointer.data)?;
+        self.contact(&id).await
+    }
+
+    async fn create_contact(&self, contact: &Contact) -> StoreResult<()> {
+        let mut writes = vec![Write::Put {
+            item: Item::new(keys::contact(&contact.id), to_json(contact)?),
+            condition: Condition::NotExists,
+        }];
+        let mut emails: Vec<&EmailAddress> = contact.emails.iter().collect();
+        emails.sort();
+        emails.dedup();
+        for email in emails {
+            writes.push(Write::Put {
+                item: Item::new(keys::contact_email(email), to_json(&contact.id)?),
+                condition: Condition::NotExists,
+            });
+        }
+        self.table.transact(writes).await.map_err(|e| match e {
+            TableError::ConditionFailed { .. } => {
+                StoreError::Conflict(format!("contact {} or one of its emails already exists", contact.id))
+            }
+            other => map_err(other),
+        })
+    }
+}
+
+#[async_trait]
+impl DocumentStore for TableStore {
+    async fn document(&self, id: &DocumentId) -> StoreResult<Option<Document>> {
+        let item = self.table.get(&keys::document(id)).await.map_err(map_err)?;
+        item.map(|i| from_json(&i.data)).transpose()
+    }
+
+    async fn create_document(&self, document: &Document, events: &[ActivityEvent]) -> StoreResult<()> {
+        let mut writes = vec![Write::Put { item: document_item(document)?, condition: Condition::NotExists }];
+        for event in events {
+            writes.push(Write::Put { item: activity_item(event)?, condition: Condition::NotExists });
+        }
+        self.table.transact(writes).await.map_err(|e| match e {
+            TableError::ConditionFailed { .. } => StoreError::Conflict(format!("document {} already exists", document.id)),
+            other => map_err(other),
+        })
+    }
+
+    async fn list_documents(&self, query: &DocumentListQuery) -> StoreResult<Page<DocumentSummary>> {
+        let today = keys::date_bound(query.today);
+        let (index, pk, sort) = match query.filter.bucket() {
+            None => (Index::Gsi1, keys::documents_by_kind(&query.contact, query.kind), SortCondition::Any),
+            Some(bucket) => {
+                let sort = match query.filter {
+                    DocumentFilter::PastDate => SortCondition::Below(today),
+                    DocumentFilter::Current => SortCondition::AtLeast(today),
+                    _ => SortCondition::Any,
+                };
+                (Index::Gsi2, keys::documents_by_bucket(&query.contact, query.kind, bucket), sort)
+            }
+        };
+        let page = self
+            .table
+            .query(&Query { index, pk, sort, descending: true, limit: query.limit, cursor: query.cursor.clone() })
+            .await
+            .map_err(map_err)?;
+        Ok(Page { items: summaries(page.items)?, next: page.next })
+    }
+
+    async fn open_documents(&self, contact: &ContactId, kind: DocumentKind, limit: u32) -> StoreResult<Vec<DocumentSummary>> {
+        let mut query = Query::new(Index::Gsi2, keys::documents_by_bucket(contact, kind, StatusBucket::Open));
+        query.limit = limit;
+        let page = self.table.query(&query).await.map_err(map_err)?;
+        summaries(page.items)
+    }
+}
+
+#[async_trait]
+impl ActivityStore for TableStore {
+    async fn contact_activity(&self, contact: &ContactId, limit: u32) -> StoreResult<Vec<ActivityEvent>> {
+        let mut query = Query::new(Index::Gsi1, keys::contact_activity(contact));
+        query.descending = true;
+        query.limit = limit;
+        let page = self.table.query(&query).await.map_err(map_err)?;
+        summaries(page.items)
+    }
+
+    async fn document_activity(&self, document: &DocumentId, limit: u32) -> StoreResult<Vec<ActivityEvent>> {
+        let mut query = Query::new(Index::Table, keys::document(document).pk);
+        query.sort = SortCondition::BeginsWith(keys::ACTIVITY_PREFIX.to_string());
+        query.limit = limit;
+        let page = self.table.query(&query).await.map_err(map_err)?;
+        page.items.iter().map(|item| from_json(&item.data)).collect()
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredLoginToken {
+    contact_id: ContactId,
+    #[serde(with = "time::serde::rfc3339")]
+    expires_at: OffsetDateTime,
+}
+
+#[async_trait]
+impl LoginTokenStore for TableStore {
+    async fn save_login_token(&self, token: &LoginToken) -> StoreResult<()> {
+        let stored = StoredLoginToken { contact_id: token.contact_id.clone(), expires_at: token.expires_at };
+        let mut item = Item::new(keys::login_token(&token.digest), to_json(&stored)?);
+        item.expires_at = Some(token.expires_at.unix_timestamp());
+        self.table.write(Write::Put { item, condition: Condition::NotExists }).await.map_err(map_err)
+    }
+
+    async fn spend_login_token(&self, digest: &str, now: OffsetDateTime) -> StoreResult<Option<LoginToken>> {
+        let key = keys::login_token(digest);
+        let Some(item) = self.table.get(&key).await.map_err(map_err)? else {
+            return Ok(None);
+        };
+        // Deleting on the version read makes the spend single-use under races:
+        // of two concurrent spenders, one delete's condition fails.
+        let spent = self.table.write(Write::Delete { key, condition: Condition::VersionIs(item.version) }).await;
+        match spent {
+            Ok(()) => {}
+            Err(TableError::ConditionFailed { .. }) => return Ok(None),
+            Err(other) => return Err(map_err(other)),
+        }
+        let stored: StoredLoginToken = from_json(&item.data)?;
+        // TTL deletion is lazy in DynamoDB: expiry is always checked here too.
+        if stored.expires_at <= now {
+            return Ok(None);
+        }
+        Ok(Some(LoginToken { digest: digest.to_string(), contact_id: stored.contact_id, expires_at: stored.expires_at }))
+    }
+
+    async fn count_attempt(&self, bucket: &str, window_ends: OffsetDateTime) -> StoreResult<u64> {
+        self.table.increment(&keys::attempts(bucket), window_ends.unix_timestamp()).await.map_err(map_err)
+    }
+}

@@ -1,0 +1,113 @@
+//! Who is asking: a logged-in contact (session cookie), or a holder of one
+//! document's link (a cookie scoped to that document's path).
+
+use crate::error::{Problem, WebError};
+use crate::http::{self, SetCookie};
+use crate::routes::url;
+use crate::state::AppState;
+use crate::tokens::{DOCUMENT_ACCESS_LIFETIME, Session};
+use lambda_http::{Body, Request, Response};
+use portal_domain::{Actor, Contact, Document};
+
+pub fn session_cookie_name(state: &AppState) -> &'static str {
+    if state.config.secure_cookies { "__Host-portal_session" } else { "portal_session" }
+}
+
+pub fn document_cookie_name(state: &AppState) -> &'static str {
+    if state.config.secure_cookies { "__Secure-portal_doc" } else { "portal_doc" }
+}
+
+/// A logged-in contact.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub contact: Contact,
+    pub session: Session,
+}
+
+impl Viewer {
+    pub fn actor(&self) -> Actor {
+        Actor::Contact { id: self.contact.id.clone(), role: self.contact.role }
+    }
+}
+
+/// The logged-in contact, if the session cookie is valid and the contact still
+/// has portal access (disabling access ends every session at once).
+pub async fn current_contact(state: &AppState, request: &Request) -> Result<Option<Viewer>, WebError> {
+    let Some(token) = http::cookie(request, session_cookie_name(state)) else { return Ok(None) };
+    let Some(session) = state.keys.verify_session(&token, state.clock.now()) else { return Ok(None) };
+    let contact = state.store.contact(&session.contact_id).await?;
+    Ok(contact.filter(|c| c.portal_access).map(|contact| Viewer { contact, session }))
+}
+
+pub async fn require_contact(state: &AppState, request: &Request) -> Result<Viewer, WebError> {
+    current_contact(state, request).await?.ok_or(WebError::LoginRequired)
+}
+
+pub fn start_session(state: &AppState, response: &mut Response<Body>, contact: &Contact) {
+    let now = state.clock.now();
+    let (token, expires_at) = state.keys.issue_session(&contact.id, now);
+    let max_age = (expires_at - now).whole_seconds();
+    let cookie = SetCookie { name: session_cookie_name(state), value: &token, path: "/", max_age: Some(max_age), secure: state.config.secure_cookies };
+    http::add_cookie(response, &cookie);
+}
+
+pub fn end_session(state: &AppState, response: &mut Response<Body>) {
+    let cookie = SetCookie { name: session_cookie_name(state), value: "", path: "/", max_age: Some(0), secure: state.config.secure_cookies };
+    http::add_cookie(response, &cookie);
+}
+
+/// How someone reached a document.
+#[derive(Debug, Clone)]
+pub enum DocumentAccessor {
+    Contact(Viewer),
+    LinkHolder,
+}
+
+impl DocumentAccessor {
+    pub fn actor(&self, document: &Document) -> Actor {
+        match self {
+            DocumentAccessor::Contact(viewer) => viewer.actor(),
+            DocumentAccessor::LinkHolder => Actor::LinkHolder { document: document.id.clone() },
+        }
+    }
+}
+
+/// Decides who may open `document`: its contact with a session, or a holder of
+/// its current, unexpired link. Anyone else is refused as if it did not exist.
+pub async fn document_accessor(state: &AppState, request: &Request, document: &Document) -> Result<DocumentAccessor, WebError> {
+    let viewer = current_contact(state, request).await?;
+    if let Some(viewer) = viewer.clone().filter(|v| v.actor().may_see(document)) {
+        return Ok(DocumentAccessor::Contact(viewer));
+    }
+    let now = state.clock.now();
+    let link_ok = http::cookie(request, document_cookie_name(state))
+        .and_then(|token| state.keys.verify_document_access(&token, now))
+        .is_some_and(|access| {
+            access.document_id == document.id && access.nonce == document.access_link.nonce && document.access_link.is_usable(now)
+        });
+    match (link_ok, viewer) {
+        (true, _) => Ok(DocumentAccessor::LinkHolder),
+        (false, Some(_)) => Err(Problem::NotFound.into()),
+        (false, None) => Err(WebError::LoginRequired),
+    }
+}
+
+/// Grants the browser access to `document` through a cookie that only its own
+/// path receives, so the link token itself never stays in the address bar.
+pub fn grant_document_access(state: &AppState, response: &mut Response<Body>, document: &Document) {
+    let now = state.clock.now();
+    let mut expires_at = now + DOCUMENT_ACCESS_LIFETIME;
+    if let Some(link_expiry) = document.access_link.expires_at {
+        expires_at = expires_at.min(link_expiry);
+    }
+    let token = state.keys.issue_document_access(&document.id, &document.access_link.nonce, now, expires_at);
+    let path = url::document(document.kind, &document.id);
+    let cookie = SetCookie {
+        name: document_cookie_name(state),
+        value: &token,
+        path: &path,
+        max_age: Some((expires_at - now).whole_seconds().max(0)),
+        secure: state.config.secure_cookies,
+    };
+    http::add_cookie(response, &cookie);
+}

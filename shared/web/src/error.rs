@@ -1,0 +1,86 @@
+//! Errors a use case can end in, and what the user is told about each. The
+//! mapping to responses lives in `respond::finish` only.
+
+use lambda_http::http::StatusCode;
+use portal_domain::Locale;
+use portal_domain::ports::StoreError;
+
+/// A problem with the request that the user can fix or should know about.
+/// Each has a status and a message in both languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    NotFound,
+    InvalidEmail,
+    InvalidFilter,
+    InvalidCursor,
+    LoginLinkInvalid,
+    LoginLinkSpent,
+    AccessDisabled,
+    DocumentLinkInvalid,
+    CsrfFailed,
+    UnsupportedForm,
+    FormTooLarge,
+    TooManyRequests,
+}
+
+impl Problem {
+    pub fn status(self) -> StatusCode {
+        match self {
+            Problem::NotFound | Problem::DocumentLinkInvalid => StatusCode::NOT_FOUND,
+            Problem::InvalidEmail | Problem::InvalidFilter | Problem::InvalidCursor | Problem::LoginLinkInvalid => {
+                StatusCode::BAD_REQUEST
+            }
+            Problem::LoginLinkSpent => StatusCode::GONE,
+            Problem::AccessDisabled | Problem::CsrfFailed => StatusCode::FORBIDDEN,
+            Problem::UnsupportedForm => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Problem::FormTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Problem::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        }
+    }
+
+    pub fn message(self, locale: Locale) -> &'static str {
+        let es = locale == Locale::Es;
+        match self {
+            Problem::NotFound => if es { "No encontramos esta página o documento." } else { "We could not find this page or document." },
+            Problem::InvalidEmail => if es { "Escribe una dirección de correo válida, como nombre@empresa.es." } else { "Enter a valid email address, like name@company.com." },
+            Problem::InvalidFilter => if es { "Ese filtro no existe para esta lista." } else { "That filter does not exist for this list." },
+            Problem::InvalidCursor => if es { "El enlace de página no es válido. Vuelve a la primera página." } else { "The page link is not valid. Go back to the first page." },
+            Problem::LoginLinkInvalid => if es { "Este enlace de acceso no es válido. Pide uno nuevo." } else { "This login link is not valid. Request a new one." },
+            Problem::LoginLinkSpent => if es { "Este enlace de acceso ya se usó o ha caducado. Pide uno nuevo." } else { "This login link was already used or has expired. Request a new one." },
+            Problem::AccessDisabled => if es { "Tu acceso al portal no está activo. Contacta con la empresa." } else { "Your portal access is not active. Please contact the business." },
+            Problem::DocumentLinkInvalid => if es { "Este enlace al documento no es válido, ha caducado o fue sustituido por uno nuevo." } else { "This document link is not valid, has expired or was replaced by a new one." },
+            Problem::CsrfFailed => if es { "El formulario ha caducado. Vuelve a la página e inténtalo de nuevo." } else { "The form has expired. Go back to the page and try again." },
+            Problem::UnsupportedForm => if es { "La petición no tiene el formato de un formulario." } else { "The request is not a form submission." },
+            Problem::FormTooLarge => if es { "El formulario es demasiado grande." } else { "The form is too large." },
+            Problem::TooManyRequests => if es { "Demasiados intentos. Espera unos minutos y vuelve a probar." } else { "Too many attempts. Wait a few minutes and try again." },
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// Shown to the user as a page with the problem's status and message.
+    #[error("{0:?}")]
+    Problem(Problem),
+    /// The page needs a logged-in contact: sent to the login page.
+    #[error("login required")]
+    LoginRequired,
+    /// A fault: the user sees a generic apology, the log gets the cause.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<Problem> for WebError {
+    fn from(problem: Problem) -> Self {
+        WebError::Problem(problem)
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::InvalidCursor => WebError::Problem(Problem::InvalidCursor),
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Every route of the portal, in one place: which function serves which method
+//! and path. `template.yaml` and the local server are both checked against [`ALL`].
+
+use lambda_http::http::Method;
+use portal_domain::{DocumentId, DocumentKind};
+
+/// A route as API Gateway (HTTP API) declares it: `{name}` marks a path parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// The function crate (and Lambda function) that serves the route.
+    pub function: &'static str,
+    pub method: Method,
+    pub path: &'static str,
+}
+
+pub const LOGIN_FORM: Route = Route { function: "portal-login", method: Method::GET, path: "/login" };
+pub const LOGIN_REQUEST: Route = Route { function: "portal-login", method: Method::POST, path: "/login" };
+pub const LOGIN_CONFIRM_FORM: Route =
+    Route { function: "portal-login-confirm", method: Method::GET, path: "/login/confirm" };
+pub const LOGIN_CONFIRM: Route = Route { function: "portal-login-confirm", method: Method::POST, path: "/login/confirm" };
+pub const LOGOUT: Route = Route { function: "portal-logout", method: Method::POST, path: "/logout" };
+pub const DASHBOARD: Route = Route { function: "portal-dashboard", method: Method::GET, path: "/" };
+pub const DOCUMENT_LIST: Route =
+    Route { function: "portal-document-list", method: Method::GET, path: "/documents/{kind}" };
+pub const DOCUMENT_VIEW: Route =
+    Route { function: "portal-document-view", method: Method::GET, path: "/documents/{kind}/{id}" };
+pub const DOCUMENT_LINK: Route = Route { function: "portal-document-link", method: Method::GET, path: "/links/{token}" };
+
+/// Every route served by a Lambda function.
+pub const ALL: &[Route] = &[
+    LOGIN_FORM,
+    LOGIN_REQUEST,
+    LOGIN_CONFIRM_FORM,
+    LOGIN_CONFIRM,
+    LOGOUT,
+    DASHBOARD,
+    DOCUMENT_LIST,
+    DOCUMENT_VIEW,
+    DOCUMENT_LINK,
+];
+
+/// Path parameters matched by a route, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Params(Vec<(&'static str, String)>);
+
+impl Params {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+impl Route {
+    /// Matches a request path against this route's pattern. Parameters match one
+    /// non-empty segment; percent-encoded segments are decoded.
+    pub fn matches(&self, path: &str) -> Option<Params> {
+        let pattern: Vec<&str> = self.path.split('/').collect();
+        let actual: Vec<&str> = path.split('/').collect();
+        if pattern.len() != actual.len() {
+            return None;
+        }
+        let mut params = Vec::new();
+        for (p, a) in pattern.iter().zip(&actual) {
+            if let Some(name) = p.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
+                if a.is_empty() {
+                    return None;
+                }
+                let decoded = percent_decode(a)?;
+                params.push((name, decoded));
+            } else if p != a {
+                return None;
+            }
+        }
+        Some(Params(params))
+    }
+
+    /// Serves `method` + `path`.
+    pub fn serves(&self, method: &Method, path: &str) -> Option<Params> {
+        if *method == self.method { self.matches(path) } else { None }
+    }
+}
+
+fn percent_decode(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = segment.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// URL builders: the only place paths are written out.
+pub mod url {
+    use super::*;
+
+    pub fn dashboard() -> String {
+        "/".to_string()
+    }
+
+    pub fn login() -> String {
+        LOGIN_FORM.path.to_string()
+    }
+
+    pub fn logout() -> String {
+        LOGOUT.path.to_string()
+    }
+
+    pub fn login_confirm() -> String {
+        LOGIN_CONFIRM.path.to_string()
+    }
+
+    pub fn login_confirm_with_token(token: &str) -> String {
+        format!("{}?token={token}", LOGIN_CONFIRM_FORM.path)
+    }
+
+    pub fn document_list(kind: DocumentKind) -> String {
+        format!("/documents/{}", kind.slug())
+    }
+
+    pub fn document_list_page(kind: DocumentKind, filter: &str, cursor: Option<&str>) -> String {
+        let mut url = format!("/documents/{}?filter={filter}", kind.slug());
+        if let Some(cursor) = cursor {
+            url.push_str("&cursor=");
+            url.push_str(cursor);
+        }
+        url
+    }
+
+    pub fn document(kind: DocumentKind, id: &DocumentId) -> String {
+        format!("/documents/{}/{id}", kind.slug())
+    }
+
+    pub fn document_link(token: &str) -> String {
+        format!("/links/{token}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_whole_segments() {
+        let p = DOCUMENT_VIEW.matches("/documents/invoices/abc").unwrap();
+        assert_eq!(p.get("kind"), Some("invoices"));
+        assert_eq!(p.get("id"), Some("abc"));
+        assert!(DOCUMENT_VIEW.matches("/documents/invoices").is_none());
+        assert!(DOCUMENT_VIEW.matches("/documents/invoices/").is_none());
+        assert!(DOCUMENT_VIEW.matches("/documents/invoices/a/b").is_none());
+        assert!(DASHBOARD.matches("/").is_some());
+        assert!(DASHBOARD.matches("/x").is_none());
+        assert_eq!(DOCUMENT_LINK.matches("/links/a%2Eb").unwrap().get("token"), Some("a.b"));
+        assert!(DOCUMENT_LINK.matches("/links/%zz").is_none());
+    }
+
+    #[test]
+    fn method_and_path_are_unique() {
+        for (i, a) in ALL.iter().enumerate() {
+            for b in &ALL[i + 1..] {
+                assert!(!(a.method == b.method && a.path == b.path), "{a:?} and {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn built_urls_are_served_by_their_routes() {
+        let id = DocumentId::parse("d1").unwrap();
+        assert!(DOCUMENT_VIEW.matches(&url::document(DocumentKind::Quote, &id)).is_some());
+        assert!(DOCUMENT_LIST.matches(&url::document_list(DocumentKind::PurchaseOrder)).is_some());
+        assert!(DOCUMENT_LINK.matches(&url::document_link("d1.xyz")).is_some());
+    }
+}

@@ -1,0 +1,282 @@
+//! Every token the portal issues. Each kind has its own audience and its own key,
+//! derived from the configured secret, so no token can stand in for another.
+//!
+//! - **Session** (cookie): a signed JWT, audience `portal-session`.
+//! - **Document access** (cookie, scoped to one document's path): a signed JWT,
+//!   audience `document-access`, bound to the document's current link nonce.
+//! - **Document link** (URL): `{document id}.{HMAC(document id, link nonce)}`;
+//!   rotating the nonce invalidates every earlier link and access cookie.
+//! - **Magic link** (URL, single use): 256 random bits; only its SHA-256 is stored.
+//! - **CSRF** (form field): HMAC of the browser's CSRF cookie.
+
+use aws_lc_rs::{digest, hmac};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use portal_domain::document::LinkNonce;
+use portal_domain::{ContactId, DocumentId};
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+pub const SESSION_AUDIENCE: &str = "portal-session";
+pub const DOCUMENT_ACCESS_AUDIENCE: &str = "document-access";
+pub const SESSION_LIFETIME: Duration = Duration::hours(8);
+pub const DOCUMENT_ACCESS_LIFETIME: Duration = Duration::hours(12);
+pub const MAGIC_LINK_LIFETIME: Duration = Duration::minutes(15);
+
+/// Keys derived once per cold start.
+pub struct Keys {
+    session_encoding: EncodingKey,
+    session_decoding: DecodingKey,
+    access_encoding: EncodingKey,
+    access_decoding: DecodingKey,
+    link: hmac::Key,
+    csrf: hmac::Key,
+}
+
+fn derive(secret: &[u8], purpose: &str) -> Vec<u8> {
+    let master = hmac::Key::new(hmac::HMAC_SHA256, secret);
+    hmac::sign(&master, purpose.as_bytes()).as_ref().to_vec()
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    aud: String,
+    sub: String,
+    iat: i64,
+    exp: i64,
+    /// Document access: the link nonce the cookie was issued for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nonce: Option<String>,
+}
+
+/// A verified session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub contact_id: ContactId,
+    pub expires_at: OffsetDateTime,
+}
+
+/// A verified document-access cookie: still to be checked against the document's nonce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentAccess {
+    pub document_id: DocumentId,
+    pub nonce: LinkNonce,
+}
+
+impl Keys {
+    pub fn new(secret: &[u8]) -> Keys {
+        let session = derive(secret, "portal/session/v1");
+        let access = derive(secret, "portal/document-access/v1");
+        Keys {
+            session_encoding: EncodingKey::from_secret(&session),
+            session_decoding: DecodingKey::from_secret(&session),
+            access_encoding: EncodingKey::from_secret(&access),
+            access_decoding: DecodingKey::from_secret(&access),
+            link: hmac::Key::new(hmac::HMAC_SHA256, &derive(secret, "portal/document-link/v1")),
+            csrf: hmac::Key::new(hmac::HMAC_SHA256, &derive(secret, "portal/csrf/v1")),
+        }
+    }
+
+    fn sign(&self, key: &EncodingKey, claims: &Claims) -> String {
+        // HS256 over a serialisable struct cannot fail with a valid key.
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, key).unwrap_or_default()
+    }
+
+    /// Verifies signature, algorithm (HS256 only) and audience; expiry is checked
+    /// against the portal's clock so time has one source.
+    fn verify(&self, key: &DecodingKey, audience: &str, token: &str, now: OffsetDateTime) -> Option<Claims> {
+        if token.len() > 4096 {
+            return None;
+        }
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_audience(&[audience]);
+        validation.set_required_spec_claims(&["exp", "aud", "sub"]);
+        validation.validate_exp = false;
+        let claims = jsonwebtoken::decode::<Claims>(token, key, &validation).ok()?.claims;
+        (now.unix_timestamp() < claims.exp).then_some(claims)
+    }
+
+    pub fn issue_session(&self, contact: &ContactId, now: OffsetDateTime) -> (String, OffsetDateTime) {
+        let expires_at = now + SESSION_LIFETIME;
+        let claims = Claims {
+            aud: SESSION_AUDIENCE.into(),
+            sub: contact.to_string(),
+            iat: now.unix_timestamp(),
+            exp: expires_at.unix_timestamp(),
+            nonce: None,
+        };
+        (self.sign(&self.session_encoding, &claims), expires_at)
+    }
+
+    pub fn verify_session(&self, token: &str, now: OffsetDateTime) -> Option<Session> {
+        let claims = self.verify(&self.session_decoding, SESSION_AUDIENCE, token, now)?;
+        Some(Session {
+            contact_id: ContactId::parse(&claims.sub).ok()?,
+            expires_at: OffsetDateTime::from_unix_timestamp(claims.exp).ok()?,
+        })
+    }
+
+    /// A cookie granting one document, valid until `expires_at`.
+    pub fn issue_document_access(&self, document: &DocumentId, nonce: &LinkNonce, now: OffsetDateTime, expires_at: OffsetDateTime) -> String {
+        let claims = Claims {
+            aud: DOCUMENT_ACCESS_AUDIENCE.into(),
+            sub: document.to_string(),
+            iat: now.unix_timestamp(),
+            exp: expires_at.unix_timestamp(),
+            nonce: Some(nonce.0.clone()),
+        };
+        self.sign(&self.access_encoding, &claims)
+    }
+
+    pub fn verify_document_access(&self, token: &str, now: OffsetDateTime) -> Option<DocumentAccess> {
+        let claims = self.verify(&self.access_decoding, DOCUMENT_ACCESS_AUDIENCE, token, now)?;
+        Some(DocumentAccess { document_id: DocumentId::parse(&claims.sub).ok()?, nonce: LinkNonce(claims.nonce?) })
+    }
+
+    fn link_mac(&self, document: &DocumentId, nonce: &LinkNonce) -> hmac::Tag {
+        let message = format!("{document}\u{0}{}", nonce.0);
+        hmac::sign(&self.link, message.as_bytes())
+    }
+
+    /// The shareable token of a document's current link.
+    pub fn document_link_token(&self, document: &DocumentId, nonce: &LinkNonce) -> String {
+        format!("{document}.{}", URL_SAFE_NO_PAD.encode(self.link_mac(document, nonce).as_ref()))
+    }
+
+    /// Splits a link token into the document it names and its MAC, without
+    /// trusting either yet.
+    pub fn parse_document_link(token: &str) -> Option<(DocumentId, Vec<u8>)> {
+        let (id, mac) = token.split_once('.')?;
+        let mac = URL_SAFE_NO_PAD.decode(mac).ok().filter(|m| m.len() == 32)?;
+        Some((DocumentId::parse(id).ok()?, mac))
+    }
+
+    /// Checks a link's MAC against the document's *current* nonce (constant time).
+    pub fn verify_document_link(&self, document: &DocumentId, nonce: &LinkNonce, mac: &[u8]) -> bool {
+        let message = format!("{document}\u{0}{}", nonce.0);
+        hmac::verify(&self.link, message.as_bytes(), mac).is_ok()
+    }
+
+    pub fn csrf_token(&self, cookie_value: &str) -> String {
+        URL_SAFE_NO_PAD.encode(hmac::sign(&self.csrf, cookie_value.as_bytes()).as_ref())
+    }
+
+    pub fn verify_csrf(&self, cookie_value: &str, submitted: &str) -> bool {
+        let Ok(mac) = URL_SAFE_NO_PAD.decode(submitted) else { return false };
+        hmac::verify(&self.csrf, cookie_value.as_bytes(), &mac).is_ok()
+    }
+}
+
+/// 256 random bits, base64url: the secret half of a magic link or cookie.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    portal_adapters::system::random_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A random link nonce for a new or rotated document link.
+pub fn new_link_nonce() -> LinkNonce {
+    let mut bytes = [0u8; 16];
+    portal_adapters::system::random_bytes(&mut bytes);
+    LinkNonce(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// A token that could be one [`random_token`] made: 43 base64url characters.
+pub fn is_random_token_shaped(token: &str) -> bool {
+    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Lowercase hex SHA-256: what is stored in place of a magic-link token.
+pub fn digest_hex(token: &str) -> String {
+    digest::digest(&digest::SHA256, token.as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> Keys {
+        Keys::new(b"0123456789abcdef0123456789abcdef")
+    }
+
+    fn now() -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+
+    #[test]
+    fn sessions_round_trip_and_expire() {
+        let k = keys();
+        let contact = ContactId::parse("c1").unwrap();
+        let (token, _) = k.issue_session(&contact, now());
+        assert_eq!(k.verify_session(&token, now()).unwrap().contact_id, contact);
+        assert!(k.verify_session(&token, now() + SESSION_LIFETIME + Duration::seconds(1)).is_none());
+        assert!(Keys::new(b"another-secret-another-secret-xx").verify_session(&token, now()).is_none());
+    }
+
+    #[test]
+    fn audiences_do_not_mix() {
+        let k = keys();
+        let doc = DocumentId::parse("d1").unwrap();
+        let access = k.issue_document_access(&doc, &LinkNonce("n".into()), now(), now() + Duration::hours(1));
+        assert!(k.verify_session(&access, now()).is_none());
+        let (session, _) = k.issue_session(&ContactId::parse("d1").unwrap(), now());
+        assert!(k.verify_document_access(&session, now()).is_none());
+    }
+
+    #[test]
+    fn tampered_and_unsigned_tokens_are_refused() {
+        let k = keys();
+        let (token, _) = k.issue_session(&ContactId::parse("c1").unwrap(), now());
+        let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
+        // Swap the payload for one naming another contact.
+        let forged = URL_SAFE_NO_PAD.encode(
+            format!(r#"{{"aud":"portal-session","sub":"c2","iat":0,"exp":{}}}"#, now().unix_timestamp() + 999),
+        );
+        parts[1] = forged.clone();
+        assert!(k.verify_session(&parts.join("."), now()).is_none());
+        let none_header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+        assert!(k.verify_session(&format!("{none_header}.{forged}."), now()).is_none());
+        let string_exp = URL_SAFE_NO_PAD.encode(r#"{"aud":"portal-session","sub":"c1","iat":0,"exp":"99999999999"}"#);
+        parts[1] = string_exp;
+        assert!(k.verify_session(&parts.join("."), now()).is_none());
+        assert!(k.verify_session("garbage", now()).is_none());
+    }
+
+    #[test]
+    fn document_links_die_with_rotation() {
+        let k = keys();
+        let doc = DocumentId::parse("d1").unwrap();
+        let old = LinkNonce("old".into());
+        let token = k.document_link_token(&doc, &old);
+        let (parsed, mac) = Keys::parse_document_link(&token).unwrap();
+        assert_eq!(parsed, doc);
+        assert!(k.verify_document_link(&doc, &old, &mac));
+        assert!(!k.verify_document_link(&doc, &LinkNonce("new".into()), &mac));
+        assert!(!k.verify_document_link(&DocumentId::parse("d2").unwrap(), &old, &mac));
+        assert!(Keys::parse_document_link("d1").is_none());
+        assert!(Keys::parse_document_link("d1.short").is_none());
+        assert!(Keys::parse_document_link("../x.AAAA").is_none());
+    }
+
+    #[test]
+    fn csrf_tokens_bind_to_their_cookie() {
+        let k = keys();
+        let t = k.csrf_token("cookie-a");
+        assert!(k.verify_csrf("cookie-a", &t));
+        assert!(!k.verify_csrf("cookie-b", &t));
+        assert!(!k.verify_csrf("cookie-a", "not base64 !"));
+    }
+
+    #[test]
+    fn magic_tokens_are_random_and_stored_as_digests() {
+        let a = random_token();
+        assert!(is_random_token_shaped(&a));
+        assert_ne!(a, random_token());
+        assert_eq!(digest_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}

@@ -1,0 +1,118 @@
+//! Server-rendered HTML (maud escapes every interpolated value). No script.
+
+pub mod mail;
+pub mod pages;
+pub mod style;
+
+use crate::i18n::{self, Texts};
+use crate::routes::url;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use portal_domain::document::DisplayStatus;
+use portal_domain::{BusinessSettings, Contact, DocumentKind, Locale};
+
+/// A rendered page and the hash of its stylesheet (for the CSP).
+pub struct Html {
+    pub body: String,
+    pub style_hash: String,
+}
+
+/// The colour used before settings are known (error pages) — dark enough for
+/// white text to pass WCAG AA.
+pub const DEFAULT_BRAND: &str = "#1a5c4c";
+
+/// What the left navigation needs.
+pub struct Nav<'a> {
+    pub contact: &'a Contact,
+    /// The section being shown: `None` for the dashboard.
+    pub current: Option<DocumentKind>,
+    pub csrf_token: &'a str,
+}
+
+/// Everything around a page's content.
+pub struct Frame<'a> {
+    pub locale: Locale,
+    pub settings: Option<&'a BusinessSettings>,
+    pub title: &'a str,
+    pub nav: Option<Nav<'a>>,
+    /// Offer `?lang=` switching (pages before login).
+    pub language_switch: Option<&'a str>,
+}
+
+pub fn layout(frame: Frame<'_>, content: Markup) -> Html {
+    let t = i18n::texts(frame.locale);
+    let brand = frame.settings.map_or(DEFAULT_BRAND, |s| s.brand_colour.as_str());
+    let (css, style_hash) = style::stylesheet(brand);
+    let business = frame.settings.map(BusinessSettings::display_name).unwrap_or("Portal");
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(frame.locale.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (frame.title) " · " (business) }
+                style { (PreEscaped(css)) }
+            }
+            body {
+                a.skip href="#main" { (t.skip_to_content) }
+                header.topbar {
+                    span.brand {
+                        @if let Some(logo) = frame.settings.and_then(|s| s.logo_data_url.as_deref()) {
+                            img src=(logo) alt="";
+                        }
+                        (business)
+                    }
+                    @if let Some(nav) = &frame.nav {
+                        div.who {
+                            span { (nav.contact.name) }
+                            form method="post" action=(url::logout()) {
+                                input type="hidden" name=(crate::csrf::FIELD) value=(nav.csrf_token);
+                                button.linkbutton type="submit" { (t.log_out) }
+                            }
+                        }
+                    }
+                    @if let Some(href) = frame.language_switch {
+                        a href=(href) lang=(if frame.locale == Locale::Es { "en" } else { "es" }) { (t.language_switch) }
+                    }
+                }
+                @if let Some(nav) = &frame.nav {
+                    div.shell {
+                        (navigation(t, frame.locale, nav))
+                        main #main { (content) }
+                    }
+                } @else {
+                    main #main { (content) }
+                }
+                @if let Some(settings) = frame.settings {
+                    footer {
+                        (settings.legal_name) " · " (t.tax_id) " " (settings.tax_id.as_str()) " · "
+                        (settings.address.lines().join(", "))
+                    }
+                }
+            }
+        }
+    };
+    Html { body: markup.into_string(), style_hash }
+}
+
+fn navigation(t: &Texts, locale: Locale, nav: &Nav<'_>) -> Markup {
+    html! {
+        nav.sidebar aria-label=(t.nav_label) {
+            ul {
+                li { a href=(url::dashboard()) aria-current=[nav.current.is_none().then_some("page")] { (t.nav_dashboard) } }
+                @for kind in DocumentKind::ALL.into_iter().filter(|k| nav.contact.role.sees(*k)) {
+                    li {
+                        a href=(url::document_list(kind)) aria-current=[(nav.current == Some(kind)).then_some("page")] {
+                            (i18n::kind_plural(locale, kind))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A status pill.
+pub fn status_badge(locale: Locale, status: DisplayStatus) -> Markup {
+    html! { span class={"badge " (status.slug())} { (i18n::status_name(locale, status)) } }
+}

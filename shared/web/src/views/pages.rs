@@ -1,0 +1,424 @@
+//! The portal's pages.
+
+use super::{Frame, Html, Nav, layout, status_badge};
+use crate::i18n::{self, texts};
+use crate::routes::url;
+use maud::{Markup, html};
+use portal_domain::tax::format_percent;
+use portal_domain::{
+    ActivityEvent, BusinessSettings, Contact, Document, DocumentFilter, DocumentKind, DocumentSummary, Locale, Money,
+};
+use time::Date;
+
+pub fn error(locale: Locale, message: &str) -> Html {
+    let t = texts(locale);
+    let frame = Frame { locale, settings: None, title: t.error_title, nav: None, language_switch: None };
+    layout(
+        frame,
+        html! {
+            div.narrow {
+                h1 { (t.error_title) }
+                p.error role="alert" { (message) }
+                p { a href=(url::dashboard()) { (t.back_to_portal) } }
+            }
+        },
+    )
+}
+
+fn switch_href(path: &str, locale: Locale) -> String {
+    format!("{path}?lang={}", if locale == Locale::Es { "en" } else { "es" })
+}
+
+pub fn login_form(locale: Locale, settings: &BusinessSettings, csrf: &str, email: &str, problem: Option<&str>) -> Html {
+    let t = texts(locale);
+    let switch = switch_href(&url::login(), locale);
+    let frame = Frame { locale, settings: Some(settings), title: t.login_title, nav: None, language_switch: Some(&switch) };
+    layout(
+        frame,
+        html! {
+            div.narrow {
+                h1 { (t.login_title) }
+                p { (t.login_intro) }
+                form.stack method="post" action={(url::login()) "?lang=" (locale.tag())} novalidate {
+                    input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
+                    label for="email" { (t.email_label) }
+                    @if let Some(problem) = problem {
+                        p.error #email-error role="alert" { (problem) }
+                        input #email type="email" name="email" value=(email) autocomplete="email" required aria-invalid="true" aria-describedby="email-error";
+                    } @else {
+                        input #email type="email" name="email" value=(email) autocomplete="email" required;
+                    }
+                    button.button type="submit" { (t.send_link) }
+                }
+            }
+        },
+    )
+}
+
+pub fn login_sent(locale: Locale, settings: &BusinessSettings, email: &str) -> Html {
+    let t = texts(locale);
+    let frame = Frame { locale, settings: Some(settings), title: t.login_sent_title, nav: None, language_switch: None };
+    layout(
+        frame,
+        html! {
+            div.narrow {
+                h1 { (t.login_sent_title) }
+                p { (t.login_sent_body) " " strong { (email) } }
+                p.muted { (t.login_sent_expiry) }
+                p { a href={(url::login()) "?lang=" (locale.tag())} { (t.request_new_link) } }
+            }
+        },
+    )
+}
+
+pub fn login_confirm(locale: Locale, settings: &BusinessSettings, csrf: &str, token: &str) -> Html {
+    let t = texts(locale);
+    let frame = Frame { locale, settings: Some(settings), title: t.login_confirm_title, nav: None, language_switch: None };
+    layout(
+        frame,
+        html! {
+            div.narrow {
+                h1 { (t.login_confirm_title) }
+                p { (t.login_confirm_body) }
+                form.stack method="post" action={(url::login_confirm()) "?lang=" (locale.tag())} {
+                    input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
+                    input type="hidden" name="token" value=(token);
+                    button.button type="submit" { (t.login_confirm_button) }
+                }
+            }
+        },
+    )
+}
+
+/// Sums amounts per currency: `1.200,00 €` or `1.200,00 € + $50.00`.
+fn sum_by_currency(locale: Locale, amounts: impl Iterator<Item = Money>) -> String {
+    let mut sums: Vec<Money> = Vec::new();
+    for amount in amounts {
+        match sums.iter_mut().find(|m| m.currency == amount.currency) {
+            Some(sum) => sum.minor += amount.minor,
+            None => sums.push(amount),
+        }
+    }
+    if sums.is_empty() {
+        return locale.format_money(Money::zero(portal_domain::Currency::EUR));
+    }
+    sums.into_iter().map(|m| locale.format_money(m)).collect::<Vec<_>>().join(" + ")
+}
+
+/// What the dashboard shows, gathered by the dashboard function.
+pub struct Dashboard<'a> {
+    pub settings: &'a BusinessSettings,
+    pub contact: &'a Contact,
+    pub csrf: &'a str,
+    pub today: Date,
+    pub open_invoices: Vec<DocumentSummary>,
+    pub open_quotes: Vec<DocumentSummary>,
+    pub open_orders: Vec<DocumentSummary>,
+    pub open_purchase_orders: Vec<DocumentSummary>,
+    /// Open lists were cut at this many rows.
+    pub open_limit: usize,
+    pub activity: Vec<ActivityEvent>,
+}
+
+pub fn dashboard(d: Dashboard<'_>) -> Html {
+    let locale = d.contact.locale;
+    let t = texts(locale);
+    let today = d.today;
+    let overdue: Vec<&DocumentSummary> = d.open_invoices.iter().filter(|s| s.key_date < today).collect();
+    let awaiting: Vec<&DocumentSummary> = d.open_quotes.iter().filter(|s| s.key_date >= today).collect();
+    let outstanding = sum_by_currency(locale, d.open_invoices.iter().map(|s| s.amount_due));
+    let overdue_sum = sum_by_currency(locale, overdue.iter().map(|s| s.amount_due));
+    let customer = d.contact.role.is_customer();
+    let supplier = d.contact.role.is_supplier();
+    let nav = Nav { contact: d.contact, current: None, csrf_token: d.csrf };
+    let frame = Frame { locale, settings: Some(d.settings), title: t.dashboard_title, nav: Some(nav), language_switch: None };
+    let truncated = |list: &[DocumentSummary]| list.len() >= d.open_limit;
+    layout(
+        frame,
+        html! {
+            h1 { (t.greeting) ", " (d.contact.name) }
+            ul.cards aria-label=(t.dashboard_title) {
+                @if customer {
+                    li.card { span.label { (t.outstanding) } span.figure data-figure="outstanding" { (outstanding) } span.muted { (d.open_invoices.len()) " " (i18n::kind_plural(locale, DocumentKind::Invoice).to_lowercase()) } }
+                    li class={"card" @if !overdue.is_empty() { " alert" }} { span.label { (t.overdue) } span.figure data-figure="overdue" { (overdue_sum) } span.muted { (overdue.len()) " " (i18n::kind_plural(locale, DocumentKind::Invoice).to_lowercase()) } }
+                    li.card { span.label { (t.quotes_awaiting) } span.figure data-figure="quotes" { (awaiting.len()) } }
+                    li.card { span.label { (t.orders_in_progress) } span.figure data-figure="orders" { (d.open_orders.len()) } }
+                }
+                @if supplier {
+                    li.card { span.label { (t.purchase_orders_open) } span.figure data-figure="purchase-orders" { (d.open_purchase_orders.len()) } }
+                }
+            }
+            @if customer {
+                section aria-labelledby="pending-invoices" {
+                    h2 #pending-invoices { (t.invoices_to_pay) }
+                    (summary_table(locale, DocumentKind::Invoice, &d.open_invoices.iter().collect::<Vec<_>>(), today, truncated(&d.open_invoices)))
+                }
+                section aria-labelledby="pending-quotes" {
+                    h2 #pending-quotes { (t.quotes_awaiting) }
+                    (summary_table(locale, DocumentKind::Quote, &awaiting, today, truncated(&d.open_quotes)))
+                }
+                section aria-labelledby="pending-orders" {
+                    h2 #pending-orders { (t.orders_in_progress) }
+                    (summary_table(locale, DocumentKind::SalesOrder, &d.open_orders.iter().collect::<Vec<_>>(), today, truncated(&d.open_orders)))
+                }
+            }
+            @if supplier {
+                section aria-labelledby="pending-pos" {
+                    h2 #pending-pos { (t.purchase_orders_open) }
+                    (summary_table(locale, DocumentKind::PurchaseOrder, &d.open_purchase_orders.iter().collect::<Vec<_>>(), today, truncated(&d.open_purchase_orders)))
+                }
+            }
+            section aria-labelledby="recent-activity" {
+                h2 #recent-activity { (t.recent_activity) }
+                (activity_list(locale, &d.activity, t.no_activity))
+            }
+        },
+    )
+}
+
+fn summary_table(locale: Locale, kind: DocumentKind, rows: &[&DocumentSummary], today: Date, truncated: bool) -> Markup {
+    let t = texts(locale);
+    html! {
+        @if rows.is_empty() {
+            p.muted { (t.nothing_pending) }
+        } @else {
+            table {
+                thead { tr {
+                    th scope="col" { (t.col_number) }
+                    th scope="col" { (deadline_heading(locale, kind)) }
+                    th scope="col" { (t.col_status) }
+                    th.num scope="col" { @if kind == DocumentKind::Invoice { (t.col_amount_due) } @else { (t.col_total) } }
+                } }
+                tbody {
+                    @for row in rows {
+                        tr {
+                            td { a href=(url::document(row.kind, &row.id)) { (row.number.as_str()) } }
+                            td { (locale.format_date(row.key_date)) }
+                            td { (status_badge(locale, row.display_status(today))) }
+                            td.num { @if kind == DocumentKind::Invoice { (locale.format_money(row.amount_due)) } @else { (locale.format_money(row.total)) } }
+                        }
+                    }
+                }
+            }
+            @if truncated { p.muted { (t.more_than_shown) " " a href=(url::document_list(kind)) { (t.see_all) } } }
+        }
+    }
+}
+
+fn deadline_heading(locale: Locale, kind: DocumentKind) -> &'static str {
+    let t = texts(locale);
+    match kind {
+        DocumentKind::Invoice => t.col_due,
+        DocumentKind::Quote => t.col_valid_until,
+        _ => t.col_date,
+    }
+}
+
+fn activity_list(locale: Locale, events: &[ActivityEvent], empty: &str) -> Markup {
+    html! {
+        @if events.is_empty() {
+            p.muted { (empty) }
+        } @else {
+            ul.activity {
+                @for event in events {
+                    li {
+                        time datetime=(crate::views::pages::iso_date(event.at.date())) { (locale.format_date(event.at.date())) }
+                        a href=(url::document(event.document_kind, &event.document_id)) { (i18n::activity_line(locale, event)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn iso_date(date: Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+/// What a list page shows.
+pub struct DocumentList<'a> {
+    pub settings: &'a BusinessSettings,
+    pub contact: &'a Contact,
+    pub csrf: &'a str,
+    pub today: Date,
+    pub kind: DocumentKind,
+    pub filter: DocumentFilter,
+    pub rows: Vec<DocumentSummary>,
+    pub first_page: bool,
+    pub next_cursor: Option<String>,
+}
+
+pub fn document_list(l: DocumentList<'_>) -> Html {
+    let locale = l.contact.locale;
+    let t = texts(locale);
+    let title = i18n::kind_plural(locale, l.kind);
+    let nav = Nav { contact: l.contact, current: Some(l.kind), csrf_token: l.csrf };
+    let frame = Frame { locale, settings: Some(l.settings), title, nav: Some(nav), language_switch: None };
+    let invoice = l.kind == DocumentKind::Invoice;
+    layout(
+        frame,
+        html! {
+            h1 { (title) }
+            nav.filters aria-label=(t.filter_label) {
+                ul {
+                    @for &filter in l.kind.filters() {
+                        li { a href=(url::document_list_page(l.kind, filter.slug(), None)) aria-current=[(filter == l.filter).then_some("page")] { (i18n::filter_name(locale, l.kind, filter)) } }
+                    }
+                }
+            }
+            @if l.rows.is_empty() {
+                p.muted { (t.no_documents) }
+            } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { (t.col_number) }
+                        th scope="col" { (t.col_date) }
+                        @if l.kind.tracks_deadline() { th scope="col" { (deadline_heading(locale, l.kind)) } }
+                        th scope="col" { (t.col_status) }
+                        th.num scope="col" { (t.col_total) }
+                        @if invoice { th.num scope="col" { (t.col_amount_due) } }
+                    } }
+                    tbody {
+                        @for row in &l.rows {
+                            tr {
+                                td { a href=(url::document(row.kind, &row.id)) { (row.number.as_str()) } }
+                                td { (locale.format_date(row.issue_date)) }
+                                @if l.kind.tracks_deadline() { td { (locale.format_date(row.key_date)) } }
+                                td { (status_badge(locale, row.display_status(l.today))) }
+                                td.num { (locale.format_money(row.total)) }
+                                @if invoice { td.num { (locale.format_money(row.amount_due)) } }
+                            }
+                        }
+                    }
+                }
+            }
+            nav.pager aria-label=(t.next_page) {
+                @if !l.first_page { a href=(url::document_list_page(l.kind, l.filter.slug(), None)) { (t.first_page) } }
+                @if let Some(cursor) = &l.next_cursor { a href=(url::document_list_page(l.kind, l.filter.slug(), Some(cursor))) rel="next" { (t.next_page) } }
+            }
+        },
+    )
+}
+
+/// What the document page shows.
+pub struct DocumentPage<'a> {
+    pub settings: &'a BusinessSettings,
+    pub document: &'a Document,
+    pub contact: &'a Contact,
+    /// Set for a logged-in contact (navigation shown); `None` for a link holder.
+    pub nav_csrf: Option<&'a str>,
+    pub today: Date,
+    pub history: Vec<ActivityEvent>,
+}
+
+pub fn document(p: DocumentPage<'_>) -> Html {
+    let locale = p.contact.locale;
+    let t = texts(locale);
+    let doc = p.document;
+    let totals = doc.totals();
+    let money = |minor: i64| locale.format_money(Money::new(minor, doc.currency));
+    let decimal = if locale == Locale::Es { ',' } else { '.' };
+    let title = format!("{} {}", i18n::kind_name(locale, doc.kind), doc.number.as_str());
+    let nav = p.nav_csrf.map(|csrf| Nav { contact: p.contact, current: Some(doc.kind), csrf_token: csrf });
+    let frame = Frame { locale, settings: Some(p.settings), title: &title, nav, language_switch: None };
+    let (business_heading, contact_heading) = if doc.kind.is_purchase() { (t.bill_to, t.supplier_to) } else { (t.supplier_to, t.bill_to) };
+    let amount_due = doc.amount_due(&totals);
+    layout(
+        frame,
+        html! {
+            @if p.nav_csrf.is_none() { p.notice.no-print { (t.shared_document_notice) } }
+            h1 { (title) " " (status_badge(locale, doc.display_status(p.today))) }
+            dl.facts {
+                div { dt { (t.issued_on) } dd { (locale.format_date(doc.issue_date)) } }
+                @if let Some(due) = doc.due_date { div { dt { (t.due_on) } dd { (locale.format_date(due)) } } }
+                @if let Some(valid) = doc.valid_until { div { dt { (t.valid_until) } dd { (locale.format_date(valid)) } } }
+            }
+            div.parties {
+                section.party aria-labelledby="party-business" {
+                    h2 #party-business { (business_heading) }
+                    p { strong { (p.settings.legal_name) } br; (t.tax_id) " " (p.settings.tax_id.as_str()) br;
+                        @for line in p.settings.address.lines() { (line) br; } }
+                }
+                section.party aria-labelledby="party-contact" {
+                    h2 #party-contact { (contact_heading) }
+                    p { strong { (p.contact.name) } br;
+                        @if let Some(tax_id) = &p.contact.tax_id { (t.tax_id) " " (tax_id.as_str()) br; }
+                        @if let Some(address) = &p.contact.address { @for line in address.lines() { (line) br; } } }
+                }
+            }
+            table.lines {
+                caption { (t.lines_caption) }
+                thead { tr {
+                    th scope="col" { (t.line_description) }
+                    th.num scope="col" { (t.line_quantity) }
+                    th.num scope="col" { (t.line_unit_price) }
+                    th.num scope="col" { (t.line_discount) }
+                    th.num scope="col" { (t.line_vat) }
+                    th.num scope="col" { (t.line_amount) }
+                } }
+                tbody {
+                    @for line in &doc.lines {
+                        tr {
+                            td { (line.description) }
+                            td.num { (locale.format_decimal(line.quantity.thousandths(), 3)) }
+                            td.num { (money(line.unit_price_minor)) }
+                            td.num { @if line.discount.basis_points() > 0 { (format_percent(line.discount.basis_points(), decimal)) " %" } }
+                            td.num { (format_percent(line.vat.basis_points(), decimal)) " %"
+                                @if let Some(irpf) = line.irpf { br; span.muted { "IRPF −" (format_percent(irpf.basis_points(), decimal)) " %" } } }
+                            td.num { (money(line.amounts().base_minor())) }
+                        }
+                    }
+                }
+            }
+            table.taxes {
+                caption { (t.taxes_caption) }
+                thead { tr {
+                    th scope="col" { (t.tax_base) }
+                    th.num scope="col" { "%" }
+                    th.num scope="col" { (t.vat) }
+                    @if doc.recargo { th.num scope="col" { (t.recargo) } }
+                } }
+                tbody {
+                    @for row in &totals.vat_rows {
+                        tr {
+                            td.num { (money(row.base)) }
+                            td.num { (format_percent(row.rate.basis_points(), decimal)) " %"
+                                @if doc.recargo { " + " (format_percent(row.rate.recargo_basis_points(), decimal)) " %" } }
+                            td.num { (money(row.vat)) }
+                            @if doc.recargo { td.num { (money(row.recargo)) } }
+                        }
+                    }
+                    @for row in &totals.irpf_rows {
+                        tr {
+                            td.num { (money(row.base)) }
+                            td.num { (t.irpf) " " (format_percent(row.rate.basis_points(), decimal)) " %" }
+                            td.num { "−" (money(row.withheld)) }
+                            @if doc.recargo { td {} }
+                        }
+                    }
+                }
+            }
+            dl.totals {
+                div { dt { (t.tax_base) } dd.num { (money(totals.base)) } }
+                div { dt { (t.vat) } dd.num { (money(totals.vat)) } }
+                @if doc.recargo { div { dt { (t.recargo) } dd.num { (money(totals.recargo)) } } }
+                @if totals.irpf != 0 { div { dt { (t.irpf) } dd.num { "−" (money(totals.irpf)) } } }
+                div.grand { dt { (t.total) } dd.num data-total { (money(totals.total)) } }
+                @if doc.kind == DocumentKind::Invoice && doc.paid_minor > 0 {
+                    div { dt { (t.paid) } dd.num { (money(doc.paid_minor)) } }
+                }
+                @if !amount_due.is_zero() {
+                    div.grand { dt { (t.amount_due) } dd.num data-amount-due { (locale.format_money(amount_due)) } }
+                }
+            }
+            @if let Some(notes) = &doc.notes {
+                section aria-labelledby="notes" { h2 #notes { (t.notes) } p { (notes) } }
+            }
+            section aria-labelledby="history" {
+                h2 #history { (t.history) }
+                (activity_list(locale, &p.history, t.no_history))
+            }
+            p.muted.print-hint { (t.print_hint) }
+        },
+    )
+}
