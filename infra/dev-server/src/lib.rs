@@ -1,1 +1,172 @@
+//! The local server: every function's handler mounted on the same method and
+//! path as in `template.yaml`, in one process, on loopback, with the embedded
+//! backends. Dev-only pages (the mail outbox) live under `/dev/` and exist only
+//! here, never in a Lambda function.
 
+pub mod demo;
+pub mod outbox;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use lambda_http::http::{Method, StatusCode};
+use lambda_http::{Body, Request, Response};
+use portal_web::http::ClientIp;
+use portal_web::routes::{self, Route};
+use portal_web::{AppState, respond};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Bodies above this are refused before a handler runs (API Gateway's own limit is 10 MB;
+/// the portal's forms are far smaller).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// A client that has not sent its headers by then is dropped (slow-client protection).
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Response<Body>> + Send + 'a>>;
+/// A function's handler, as the local server calls it.
+pub type Handler = for<'a> fn(&'a AppState, Request) -> HandlerFuture<'a>;
+
+macro_rules! mount {
+    ($route:expr, $crate_name:ident) => {
+        ($route, (|state, request| Box::pin($crate_name::handle(state, request))) as Handler)
+    };
+}
+
+/// Every Lambda route and the function handler serving it.
+pub fn mounts() -> Vec<(Route, Handler)> {
+    vec![
+        mount!(routes::LOGIN_FORM, portal_login),
+        mount!(routes::LOGIN_REQUEST, portal_login),
+        mount!(routes::LOGIN_CONFIRM_FORM, portal_login_confirm),
+        mount!(routes::LOGIN_CONFIRM, portal_login_confirm),
+        mount!(routes::LOGOUT, portal_logout),
+        mount!(routes::DASHBOARD, portal_dashboard),
+        mount!(routes::DOCUMENT_LIST, portal_document_list),
+        mount!(routes::DOCUMENT_VIEW, portal_document_view),
+        mount!(routes::DOCUMENT_LINK, portal_document_link),
+    ]
+}
+
+/// Routes the local server adds for developers (not Lambda functions).
+pub fn dev_routes() -> Vec<(Method, &'static str)> {
+    vec![(Method::GET, outbox::LIST_PATH), (Method::GET, outbox::MESSAGE_PATH)]
+}
+
+/// Dispatches one request: a Lambda route, a dev page, or 404.
+pub async fn dispatch(state: &AppState, mounts: &[(Route, Handler)], request: Request) -> Response<Body> {
+    let path = request.uri().path().to_string();
+    if let Some((_, handler)) = mounts.iter().find(|(route, _)| route.serves(request.method(), &path).is_some()) {
+        return handler(state, request).await;
+    }
+    if request.method() == Method::GET {
+        if let Some(response) = outbox::serve(state, &request).await {
+            return response;
+        }
+    }
+    respond::not_found(state, &request)
+}
+
+async fn to_lambda_request(request: hyper::Request<Incoming>, peer: SocketAddr) -> Result<Request, StatusCode> {
+    let (parts, body) = request.into_parts();
+    let bytes = Limited::new(body, MAX_BODY_BYTES)
+        .collect()
+        .await
+        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?
+        .to_bytes();
+    let body = if bytes.is_empty() {
+        Body::Empty
+    } else {
+        match String::from_utf8(bytes.to_vec()) {
+            Ok(text) => Body::Text(text),
+            Err(binary) => Body::Binary(binary.into_bytes()),
+        }
+    };
+    let mut request = lambda_http::http::Request::from_parts(parts, body);
+    request.extensions_mut().insert(ClientIp(peer.ip().to_string()));
+    Ok(request)
+}
+
+fn to_hyper_response(response: Response<Body>) -> hyper::Response<Full<Bytes>> {
+    let (parts, body) = response.into_parts();
+    let bytes = match body {
+        Body::Empty => Bytes::new(),
+        Body::Text(text) => Bytes::from(text),
+        Body::Binary(binary) => Bytes::from(binary),
+        _ => Bytes::new(),
+    };
+    hyper::Response::from_parts(parts, Full::new(bytes))
+}
+
+/// Serves connections from `listener` until the task is dropped.
+pub async fn serve(listener: TcpListener, state: Arc<AppState>) {
+    let mounts: Arc<Vec<(Route, Handler)>> = Arc::new(mounts());
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                tracing::warn!(cause = %error, "accept failed");
+                continue;
+            }
+        };
+        let state = state.clone();
+        let mounts = mounts.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request: hyper::Request<Incoming>| {
+                let state = state.clone();
+                let mounts = mounts.clone();
+                async move {
+                    let response = match to_lambda_request(request, peer).await {
+                        Ok(request) => dispatch(&state, &mounts, request).await,
+                        Err(status) => {
+                            let mut response = Response::new(Body::Text("request body too large".into()));
+                            *response.status_mut() = status;
+                            respond::add_security_headers(&mut response);
+                            response
+                        }
+                    };
+                    Ok::<_, std::convert::Infallible>(to_hyper_response(response))
+                }
+            });
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service);
+            if let Err(error) = connection.await {
+                tracing::debug!(cause = %error, "connection closed with an error");
+            }
+        });
+    }
+}
+
+/// A server running in the background (tests): its address and its task.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub state: Arc<AppState>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Binds 127.0.0.1:`port` (0 for any free port) and serves in the background.
+pub async fn spawn(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<RunningServer> {
+    let addr = listener.local_addr()?;
+    let task = tokio::spawn(serve(listener, state.clone()));
+    Ok(RunningServer { addr, state, task })
+}

@@ -1,1 +1,220 @@
+//! Test support: the local server spawned on a free loopback port with its own
+//! data folder and demo data, and a small browser-like client that keeps
+//! cookies the way a browser does (by name and path) and never follows redirects,
+//! so tests can see every step.
 
+use portal_dev_server::{RunningServer, demo};
+use portal_web::AppState;
+use portal_web::config::Config;
+use portal_web::state::EmbeddedPaths;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+static NEXT_DIR: AtomicU32 = AtomicU32::new(0);
+
+/// A running portal with demo data, removed when dropped.
+pub struct TestApp {
+    pub server: RunningServer,
+    pub data_dir: PathBuf,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let data_dir = std::env::temp_dir().join(format!(
+            "portal-e2e-{}-{}",
+            std::process::id(),
+            NEXT_DIR.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&data_dir);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let vars = [
+            ("PORTAL_DATA_DIR", data_dir.display().to_string()),
+            ("PORTAL_PUBLIC_URL", format!("http://{addr}")),
+        ];
+        let config = Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
+            .expect("local config");
+        let state = Arc::new(AppState::from_config(config).expect("embedded state"));
+        demo::seed_if_empty(&state).await.expect("demo data");
+        let server = portal_dev_server::spawn(listener, state).await.expect("spawn server");
+        TestApp { server, data_dir }
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.server.state
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.server.url(""))
+    }
+
+    /// Every mail in the outbox, newest first.
+    pub fn outbox(&self) -> Vec<portal_adapters::mail::StoredMail> {
+        portal_adapters::mail::read_outbox(&EmbeddedPaths::under(&self.data_dir).outbox).unwrap_or_default()
+    }
+
+    /// Logs `email` in through the real flow (form, outbox, confirm) and returns the browser.
+    pub async fn logged_in(&self, email: &str) -> Browser {
+        let browser = self.browser();
+        let form = browser.get("/login").await;
+        assert_eq!(form.status, 200, "{}", form.body);
+        let sent = browser.post("/login", &[("csrf", &form.csrf()), ("email", email)]).await;
+        assert_eq!(sent.status, 200, "{}", sent.body);
+        let mail = self.outbox().into_iter().find(|m| m.to == email).expect("a login mail");
+        let confirm = browser.get(&confirm_path(&mail.text)).await;
+        assert_eq!(confirm.status, 200, "{}", confirm.body);
+        let token = confirm.hidden("token");
+        let done = browser.post("/login/confirm", &[("csrf", &confirm.csrf()), ("token", &token)]).await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        browser
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+/// The `/login/confirm?token=...` path inside a login mail's text.
+pub fn confirm_path(text: &str) -> String {
+    let start = text.find("/login/confirm?token=").expect("a confirm link in the mail");
+    text[start..].split_whitespace().next().unwrap_or_default().to_string()
+}
+
+#[derive(Debug, Clone)]
+struct StoredCookie {
+    name: String,
+    value: String,
+    path: String,
+}
+
+/// A response as a test sees it.
+#[derive(Debug)]
+pub struct Page {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn location(&self) -> Option<&str> {
+        self.header("location")
+    }
+
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok().map(str::to_string)).collect()
+    }
+
+    /// The value of a hidden input by name.
+    pub fn hidden(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&marker).unwrap_or_else(|| panic!("no field {name} in {}", self.body)) + marker.len();
+        self.body[start..].split('"').next().unwrap_or_default().to_string()
+    }
+
+    pub fn csrf(&self) -> String {
+        self.hidden("csrf")
+    }
+}
+
+/// A cookie-keeping client that does not follow redirects.
+pub struct Browser {
+    client: reqwest::Client,
+    base: String,
+    cookies: Mutex<Vec<StoredCookie>>,
+}
+
+fn path_matches(cookie_path: &str, request_path: &str) -> bool {
+    request_path == cookie_path
+        || (request_path.starts_with(cookie_path)
+            && (cookie_path.ends_with('/') || request_path[cookie_path.len()..].starts_with('/')))
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Browser {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client");
+        Browser { client, base: base.trim_end_matches('/').to_string(), cookies: Mutex::new(Vec::new()) }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().iter().find(|c| c.name == name).map(|c| c.value.clone())
+    }
+
+    /// Forgets every cookie (a fresh browser context).
+    pub fn clear_cookies(&self) {
+        self.cookies.lock().unwrap().clear();
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str, path: &str) {
+        let mut jar = self.cookies.lock().unwrap();
+        jar.retain(|c| !(c.name == name && c.path == path));
+        jar.push(StoredCookie { name: name.into(), value: value.into(), path: path.into() });
+    }
+
+    fn cookie_header(&self, path: &str) -> String {
+        let path = path.split('?').next().unwrap_or(path);
+        let jar = self.cookies.lock().unwrap();
+        jar.iter().filter(|c| path_matches(&c.path, path)).map(|c| format!("{}={}", c.name, c.value)).collect::<Vec<_>>().join("; ")
+    }
+
+    fn remember(&self, page: &Page) {
+        for header in page.set_cookies() {
+            let mut parts = header.split(';').map(str::trim);
+            let Some((name, value)) = parts.next().and_then(|p| p.split_once('=')) else { continue };
+            let mut path = "/".to_string();
+            let mut delete = false;
+            for attribute in parts {
+                if let Some(p) = attribute.strip_prefix("Path=") {
+                    path = p.to_string();
+                }
+                if attribute == "Max-Age=0" {
+                    delete = true;
+                }
+            }
+            let mut jar = self.cookies.lock().unwrap();
+            jar.retain(|c| !(c.name == name && c.path == path));
+            if !delete {
+                jar.push(StoredCookie { name: name.into(), value: value.into(), path });
+            }
+        }
+    }
+
+    async fn finish(&self, request: reqwest::RequestBuilder) -> Page {
+        let response = request.send().await.expect("request sent");
+        let page = Page {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.text().await.unwrap_or_default(),
+        };
+        self.remember(&page);
+        page
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let request = self.client.get(format!("{}{path}", self.base)).header("cookie", self.cookie_header(path));
+        self.finish(request).await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        let request = self.client.post(format!("{}{path}", self.base)).header("cookie", self.cookie_header(path)).form(form);
+        self.finish(request).await
+    }
+
+    /// A POST with extra headers (e.g. a forged Origin).
+    pub async fn post_with(&self, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Page {
+        let mut request = self.client.post(format!("{}{path}", self.base)).header("cookie", self.cookie_header(path)).form(form);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.finish(request).await
+    }
+}

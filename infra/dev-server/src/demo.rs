@@ -1,0 +1,274 @@
+//! Realistic demo data for local runs: a Spanish business, its customers and a
+//! supplier, and documents of every kind in every state, dated around today.
+
+use portal_domain::contact::ContactId;
+use portal_domain::document::{AccessLink, DocumentNumber};
+use portal_domain::ports::{StoreError, StoreResult};
+use portal_domain::settings::{Address, BrandColour};
+use portal_domain::totals::{Discount, Quantity};
+use portal_domain::{
+    ActivityEvent, ActivityKind, BusinessSettings, Contact, ContactRole, Currency, Document, DocumentId, DocumentKind,
+    DocumentStatus, EmailAddress, IrpfRate, Line, Locale, Money, PriceCondition, TaxId, VatRate,
+};
+use portal_web::AppState;
+use time::{Date, Duration, OffsetDateTime, Time};
+
+/// A retailer (recargo de equivalencia) with portal and catalog access, in Spanish.
+pub const CUSTOMER_EMAIL: &str = "ana@ferreteria-lopez.es";
+/// A customer in English with portal access but no catalog.
+pub const ENGLISH_CUSTOMER_EMAIL: &str = "tom@brightline.ie";
+/// A supplier with portal access.
+pub const SUPPLIER_EMAIL: &str = "compras@suministros-norte.es";
+/// A customer without portal access (reached by document links only).
+pub const NO_PORTAL_EMAIL: &str = "marta@ruizconsultoria.es";
+
+pub const CUSTOMER_ID: &str = "c-ferreteria-lopez";
+pub const ENGLISH_CUSTOMER_ID: &str = "c-brightline";
+pub const SUPPLIER_ID: &str = "c-suministros-norte";
+pub const NO_PORTAL_ID: &str = "c-ruiz-consultoria";
+
+fn email(text: &str) -> EmailAddress {
+    EmailAddress::parse(text).expect("demo email")
+}
+
+fn address(street: &str, postal_code: &str, city: &str, province: &str, country: &str) -> Address {
+    Address {
+        street: street.into(),
+        postal_code: postal_code.into(),
+        city: city.into(),
+        province: (!province.is_empty()).then(|| province.to_string()),
+        country: country.into(),
+    }
+}
+
+pub fn settings() -> BusinessSettings {
+    BusinessSettings {
+        legal_name: "Instalaciones Ebro S.L.".into(),
+        trade_name: Some("Ebro Instalaciones".into()),
+        tax_id: TaxId::parse("B98765431").expect("demo tax id"),
+        address: address("Calle del Coso 42, 3º", "50004", "Zaragoza", "Zaragoza", "ES"),
+        default_locale: Locale::Es,
+        default_currency: Currency::EUR,
+        brand_colour: BrandColour::parse("#1a5c4c").expect("demo colour"),
+        logo_data_url: None,
+        staff_emails: vec![email("oficina@ebro-instalaciones.es")],
+        reply_to: Some(email("oficina@ebro-instalaciones.es")),
+        iban: Some("ES91 2100 0418 4502 0005 1332".into()),
+    }
+}
+
+pub fn contacts() -> Vec<Contact> {
+    let contact = |id: &str, name: &str, tax_id: &str, role, emails: &[&str], locale, portal, catalog| Contact {
+        id: ContactId::parse(id).expect("demo id"),
+        name: String::from(name),
+        tax_id: Some(TaxId::parse(tax_id).expect("demo tax id")),
+        role,
+        emails: emails.iter().map(|e| email(e)).collect(),
+        locale,
+        portal_access: portal,
+        catalog,
+        price_condition: PriceCondition::BasePrices,
+        recargo_equivalencia: false,
+        address: None,
+    };
+    let mut ferreteria = contact(CUSTOMER_ID, "Ferretería Hermanos López S.L.", "B87654323", ContactRole::Customer,
+        &[CUSTOMER_EMAIL, "pedidos@ferreteria-lopez.es"], Locale::Es, true, true);
+    ferreteria.recargo_equivalencia = true;
+    ferreteria.price_condition = PriceCondition::Discount { discount: Discount::try_from(500).expect("5 %") };
+    ferreteria.address = Some(address("Avenida de Madrid 118", "50010", "Zaragoza", "Zaragoza", "ES"));
+    let mut brightline = contact(ENGLISH_CUSTOMER_ID, "Brightline Studio Ltd", "IE6388047V", ContactRole::Customer,
+        &[ENGLISH_CUSTOMER_EMAIL], Locale::En, true, false);
+    brightline.address = Some(address("12 Grand Canal Quay", "D02 XY45", "Dublin", "", "IE"));
+    let mut supplier = contact(SUPPLIER_ID, "Suministros Industriales Norte S.A.", "A58372616", ContactRole::Supplier,
+        &[SUPPLIER_EMAIL], Locale::Es, true, false);
+    supplier.address = Some(address("Polígono Malpica, calle E 7", "50016", "Zaragoza", "Zaragoza", "ES"));
+    let mut ruiz = contact(NO_PORTAL_ID, "Ruiz Consultoría S.L.", "B33445560", ContactRole::Customer,
+        &[NO_PORTAL_EMAIL], Locale::Es, false, false);
+    ruiz.address = Some(address("Paseo de la Independencia 8", "50001", "Zaragoza", "Zaragoza", "ES"));
+    vec![ferreteria, brightline, supplier, ruiz]
+}
+
+fn line(description: &str, quantity: &str, unit_price_minor: i64, discount_bp: u32, vat: VatRate) -> Line {
+    Line {
+        description: description.into(),
+        quantity: Quantity::parse(quantity).expect("demo quantity"),
+        unit_price_minor,
+        discount: Discount::try_from(discount_bp).expect("demo discount"),
+        vat,
+        irpf: None,
+    }
+}
+
+fn tools() -> Vec<Line> {
+    vec![
+        line("Taladro percutor 850 W", "4", 8_950, 0, VatRate::General21),
+        line("Juego de brocas HSS 19 piezas", "10", 1_475, 1_000, VatRate::General21),
+        line("Cinta métrica 5 m", "24", 390, 0, VatRate::General21),
+        line("Guantes de trabajo (par)", "50", 215, 500, VatRate::General21),
+    ]
+}
+
+fn installation() -> Vec<Line> {
+    vec![
+        line("Instalación eléctrica local comercial", "1", 185_000, 0, VatRate::General21),
+        line("Horas de oficial electricista", "12,5", 3_200, 0, VatRate::General21),
+        line("Cable RZ1-K 3x2,5 mm² (m)", "145,5", 189, 0, VatRate::General21),
+        line("Manual de mantenimiento impreso", "2", 1_800, 0, VatRate::SuperReduced4),
+    ]
+}
+
+fn studio() -> Vec<Line> {
+    vec![
+        line("Lighting design consultancy (hours)", "16", 7_500, 0, VatRate::Zero),
+        line("LED track system, installed", "3", 42_000, 1_000, VatRate::Zero),
+    ]
+}
+
+fn supplies() -> Vec<Line> {
+    vec![
+        line("Cuadro eléctrico 24 módulos", "6", 4_820, 0, VatRate::General21),
+        line("Interruptor diferencial 40 A 30 mA", "20", 2_390, 0, VatRate::General21),
+        line("Tubo corrugado 20 mm (rollo 100 m)", "8", 2_150, 0, VatRate::General21),
+    ]
+}
+
+fn consultancy() -> Vec<Line> {
+    let mut report = line("Informe técnico de eficiencia energética", "1", 120_000, 0, VatRate::General21);
+    report.irpf = Some(IrpfRate::PROFESSIONAL);
+    let mut visit = line("Visitas de inspección", "3", 9_000, 0, VatRate::General21);
+    visit.irpf = Some(IrpfRate::PROFESSIONAL);
+    vec![report, visit]
+}
+
+/// One demo document, dated relative to today.
+struct Spec {
+    kind: DocumentKind,
+    number: &'static str,
+    contact: &'static str,
+    status: DocumentStatus,
+    issued_days_ago: i64,
+    /// Due date (invoices) or valid-until (quotes), relative to today.
+    deadline_in_days: Option<i64>,
+    lines: fn() -> Vec<Line>,
+    /// Fraction of the total already paid, in percent (invoices).
+    paid_percent: i64,
+    notes: Option<&'static str>,
+}
+
+fn specs() -> Vec<Spec> {
+    use DocumentKind::*;
+    use DocumentStatus::*;
+    let s = |kind, number, contact, status, issued_days_ago, deadline_in_days, lines: fn() -> Vec<Line>, paid_percent| Spec {
+        kind, number, contact, status, issued_days_ago, deadline_in_days, lines, paid_percent, notes: None,
+    };
+    let mut specs = vec![
+        s(Invoice, "F2026-0101", CUSTOMER_ID, Paid, 75, Some(-45), tools, 100),
+        s(Invoice, "F2026-0112", CUSTOMER_ID, Issued, 40, Some(-10), installation, 0),
+        s(Invoice, "F2026-0120", CUSTOMER_ID, PartiallyPaid, 20, Some(10), tools, 40),
+        s(Invoice, "F2026-0125", CUSTOMER_ID, Issued, 5, Some(25), installation, 0),
+        s(Invoice, "F2026-0090", CUSTOMER_ID, Void, 120, Some(-90), tools, 0),
+        s(CreditNote, "R2026-0003", CUSTOMER_ID, Issued, 30, None, || vec![line("Devolución: taladro defectuoso", "-1", 8_950, 0, VatRate::General21)], 0),
+        s(Quote, "P2026-0040", CUSTOMER_ID, Sent, 3, Some(27), installation, 0),
+        s(Quote, "P2026-0035", CUSTOMER_ID, Sent, 40, Some(-10), tools, 0),
+        s(Quote, "P2026-0030", CUSTOMER_ID, Accepted, 60, Some(-30), installation, 0),
+        s(Quote, "P2026-0028", CUSTOMER_ID, Rejected, 70, Some(-40), tools, 0),
+        s(Proforma, "PF2026-0007", CUSTOMER_ID, Issued, 8, None, tools, 0),
+        s(SalesOrder, "PED2026-0051", CUSTOMER_ID, Pending, 1, None, tools, 0),
+        s(SalesOrder, "PED2026-0048", CUSTOMER_ID, Confirmed, 6, None, tools, 0),
+        s(SalesOrder, "PED2026-0044", CUSTOMER_ID, Shipped, 12, None, tools, 0),
+        s(SalesOrder, "PED2026-0040", CUSTOMER_ID, Delivered, 25, None, tools, 0),
+        s(SalesOrder, "PED2026-0038", CUSTOMER_ID, Cancelled, 35, None, tools, 0),
+        s(DeliveryNote, "ALB2026-0044", CUSTOMER_ID, Issued, 11, None, tools, 0),
+        s(DeliveryNote, "ALB2026-0040", CUSTOMER_ID, Delivered, 24, None, tools, 0),
+        s(Invoice, "F2026-0115", ENGLISH_CUSTOMER_ID, Issued, 33, Some(-3), studio, 0),
+        s(Invoice, "F2026-0122", ENGLISH_CUSTOMER_ID, Paid, 15, Some(15), studio, 100),
+        s(Quote, "P2026-0042", ENGLISH_CUSTOMER_ID, Sent, 2, Some(28), studio, 0),
+        s(SalesOrder, "PED2026-0052", ENGLISH_CUSTOMER_ID, Confirmed, 4, None, studio, 0),
+        s(PurchaseOrder, "PC2026-0012", SUPPLIER_ID, Sent, 2, None, supplies, 0),
+        s(PurchaseOrder, "PC2026-0010", SUPPLIER_ID, Confirmed, 9, None, supplies, 0),
+        s(PurchaseOrder, "PC2026-0008", SUPPLIER_ID, Received, 30, None, supplies, 0),
+        s(PurchaseOrder, "PC2026-0006", SUPPLIER_ID, Cancelled, 50, None, supplies, 0),
+        s(Invoice, "F2026-0118", NO_PORTAL_ID, Issued, 18, Some(12), consultancy, 0),
+    ];
+    specs[1].notes = Some("Forma de pago: transferencia a ES91 2100 0418 4502 0005 1332 indicando el número de factura.");
+    specs[18].notes = Some("Intra-community supply, VAT reverse charge (art. 25 LIVA).");
+    specs
+}
+
+/// Seeds the demo data unless the store already has business settings.
+/// Returns whether it seeded.
+pub async fn seed_if_empty(state: &AppState) -> StoreResult<bool> {
+    if state.store.business_settings().await?.is_some() {
+        return Ok(false);
+    }
+    let today = state.clock.today();
+    state.store.put_business_settings(&settings()).await?;
+    let contacts = contacts();
+    for contact in &contacts {
+        match state.store.create_contact(contact).await {
+            Ok(()) | Err(StoreError::Conflict(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    for spec in specs() {
+        let contact = contacts.iter().find(|c| c.id.as_str() == spec.contact).expect("demo contact");
+        let (document, events) = build(state, &spec, contact, today);
+        match state.store.create_document(&document, &events).await {
+            Ok(()) | Err(StoreError::Conflict(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(true)
+}
+
+fn at(date: Date, hour: u8) -> OffsetDateTime {
+    date.with_time(Time::from_hms(hour, 0, 0).unwrap_or(Time::MIDNIGHT)).assume_utc()
+}
+
+fn build(state: &AppState, spec: &Spec, contact: &Contact, today: Date) -> (Document, Vec<ActivityEvent>) {
+    let issue_date = today - Duration::days(spec.issued_days_ago);
+    let deadline = spec.deadline_in_days.map(|days| today + Duration::days(days));
+    let mut document = Document {
+        id: DocumentId::parse(&format!("d-{}", spec.number.to_lowercase())).expect("demo document id"),
+        kind: spec.kind,
+        number: DocumentNumber::parse(spec.number).expect("demo number"),
+        contact_id: contact.id.clone(),
+        status: spec.status,
+        issue_date,
+        due_date: if spec.kind == DocumentKind::Invoice { deadline } else { None },
+        valid_until: if spec.kind == DocumentKind::Quote { deadline } else { None },
+        currency: Currency::EUR,
+        lines: (spec.lines)(),
+        recargo: contact.recargo_equivalencia && !spec.kind.is_purchase(),
+        notes: spec.notes.map(str::to_string),
+        paid_minor: 0,
+        access_link: AccessLink { nonce: portal_web::tokens::new_link_nonce(), expires_at: None },
+        content_version: 1,
+    };
+    let total = document.totals().total;
+    document.paid_minor = total * spec.paid_percent / 100;
+    let event = |kind: ActivityKind, at_time: OffsetDateTime| ActivityEvent {
+        id: state.ids.new_id(),
+        document_id: document.id.clone(),
+        document_kind: document.kind,
+        document_number: document.number.clone(),
+        contact_id: contact.id.clone(),
+        at: at_time,
+        kind,
+    };
+    let mut events = vec![event(ActivityKind::Issued, at(issue_date, 9))];
+    let later = at(issue_date + Duration::days((spec.issued_days_ago / 2).max(0)), 11);
+    match spec.status {
+        DocumentStatus::Paid | DocumentStatus::PartiallyPaid => {
+            events.push(event(ActivityKind::PaymentReceived { amount: Money::new(document.paid_minor, document.currency) }, later));
+        }
+        DocumentStatus::Accepted => events.push(event(ActivityKind::Accepted { signer: "Ana López Martín".into() }, later)),
+        DocumentStatus::Rejected => events.push(event(ActivityKind::Rejected, later)),
+        DocumentStatus::Confirmed if document.kind == DocumentKind::PurchaseOrder => {
+            events.push(event(ActivityKind::Confirmed, later));
+        }
+        DocumentStatus::Issued | DocumentStatus::Sent | DocumentStatus::Pending => {}
+        other => events.push(event(ActivityKind::StatusChanged { to: other }, later)),
+    }
+    (document, events)
+}

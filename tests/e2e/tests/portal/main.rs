@@ -1,0 +1,8 @@
+//! End-to-end tests: the local server on loopback, driven over HTTP.
+
+mod dashboard;
+mod documents;
+mod links;
+mod login;
+mod routes;
+mod security;
