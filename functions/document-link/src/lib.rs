@@ -19,7 +19,8 @@ pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
 /// Verifies the link and grants access to its document only.
 pub async fn open(state: &AppState, request: &Request) -> WebResult {
     let params = DOCUMENT_LINK.matches(request.uri().path()).ok_or(Problem::DocumentLinkInvalid)?;
-    let (document_id, mac) = params.get("token").and_then(Keys::parse_document_link).ok_or(Problem::DocumentLinkInvalid)?;
+    let (document_id, mac) =
+        params.get("token").and_then(Keys::parse_document_link).ok_or(Problem::DocumentLinkInvalid)?;
     let document = state.store.document(&document_id).await?.ok_or(Problem::DocumentLinkInvalid)?;
     let valid = state.keys.verify_document_link(&document.id, &document.access_link.nonce, &mac)
         && document.access_link.is_usable(state.clock.now());

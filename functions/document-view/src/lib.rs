@@ -39,7 +39,8 @@ pub async fn view(state: &AppState, request: &Request) -> WebResult {
         state.store.document_activity(&document.id, HISTORY_LIMIT),
     );
     let settings = settings?;
-    let contact = contact?.ok_or_else(|| WebError::Internal(format!("document {} names a missing contact", document.id)))?;
+    let contact =
+        contact?.ok_or_else(|| WebError::Internal(format!("document {} names a missing contact", document.id)))?;
     let csrf = csrf::prepare(state, request);
     let html = pages::document(DocumentPage {
         settings: &settings,

@@ -39,7 +39,8 @@ pub async fn confirm(state: &AppState, request: &Request) -> WebResult {
     let token = form.get("token").filter(|t| tokens::is_random_token_shaped(t)).ok_or(Problem::LoginLinkInvalid)?;
     let spent = state.store.spend_login_token(&tokens::digest_hex(token), state.clock.now()).await?;
     let login = spent.ok_or(Problem::LoginLinkSpent)?;
-    let contact = state.store.contact(&login.contact_id).await?.filter(|c| c.portal_access).ok_or(Problem::AccessDisabled)?;
+    let contact =
+        state.store.contact(&login.contact_id).await?.filter(|c| c.portal_access).ok_or(Problem::AccessDisabled)?;
     let mut response = http::see_other(&url::dashboard());
     auth::start_session(state, &mut response, &contact);
     tracing::info!(contact = %contact.id, "contact logged in");

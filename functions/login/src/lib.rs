@@ -76,13 +76,22 @@ pub async fn request_link(state: &AppState, request: &Request) -> WebResult {
     Ok(respond::page(StatusCode::OK, pages::login_sent(locale, &settings, email.as_str())))
 }
 
-async fn send_link_if_allowed(state: &AppState, settings: &BusinessSettings, email: &EmailAddress, now: OffsetDateTime) -> Result<(), WebError> {
+async fn send_link_if_allowed(
+    state: &AppState,
+    settings: &BusinessSettings,
+    email: &EmailAddress,
+    now: OffsetDateTime,
+) -> Result<(), WebError> {
     let Some(contact) = state.store.contact_by_email(email).await? else { return Ok(()) };
     if !contact.portal_access {
         return Ok(());
     }
     let token = tokens::random_token();
-    let record = LoginToken { digest: tokens::digest_hex(&token), contact_id: contact.id.clone(), expires_at: now + tokens::MAGIC_LINK_LIFETIME };
+    let record = LoginToken {
+        digest: tokens::digest_hex(&token),
+        contact_id: contact.id.clone(),
+        expires_at: now + tokens::MAGIC_LINK_LIFETIME,
+    };
     state.store.save_login_token(&record).await?;
     let link = format!("{}{}", state.config.public_url, url::login_confirm_with_token(&token));
     let content = mail::login_link(contact.locale, settings, &link);

@@ -71,19 +71,51 @@ pub fn contacts() -> Vec<Contact> {
         recargo_equivalencia: false,
         address: None,
     };
-    let mut ferreteria = contact(CUSTOMER_ID, "Ferretería Hermanos López S.L.", "B87654323", ContactRole::Customer,
-        &[CUSTOMER_EMAIL, "pedidos@ferreteria-lopez.es"], Locale::Es, true, true);
+    let mut ferreteria = contact(
+        CUSTOMER_ID,
+        "Ferretería Hermanos López S.L.",
+        "B87654323",
+        ContactRole::Customer,
+        &[CUSTOMER_EMAIL, "pedidos@ferreteria-lopez.es"],
+        Locale::Es,
+        true,
+        true,
+    );
     ferreteria.recargo_equivalencia = true;
     ferreteria.price_condition = PriceCondition::Discount { discount: Discount::try_from(500).expect("5 %") };
     ferreteria.address = Some(address("Avenida de Madrid 118", "50010", "Zaragoza", "Zaragoza", "ES"));
-    let mut brightline = contact(ENGLISH_CUSTOMER_ID, "Brightline Studio Ltd", "IE6388047V", ContactRole::Customer,
-        &[ENGLISH_CUSTOMER_EMAIL], Locale::En, true, false);
+    let mut brightline = contact(
+        ENGLISH_CUSTOMER_ID,
+        "Brightline Studio Ltd",
+        "IE6388047V",
+        ContactRole::Customer,
+        &[ENGLISH_CUSTOMER_EMAIL],
+        Locale::En,
+        true,
+        false,
+    );
     brightline.address = Some(address("12 Grand Canal Quay", "D02 XY45", "Dublin", "", "IE"));
-    let mut supplier = contact(SUPPLIER_ID, "Suministros Industriales Norte S.A.", "A58372616", ContactRole::Supplier,
-        &[SUPPLIER_EMAIL], Locale::Es, true, false);
+    let mut supplier = contact(
+        SUPPLIER_ID,
+        "Suministros Industriales Norte S.A.",
+        "A58372616",
+        ContactRole::Supplier,
+        &[SUPPLIER_EMAIL],
+        Locale::Es,
+        true,
+        false,
+    );
     supplier.address = Some(address("Polígono Malpica, calle E 7", "50016", "Zaragoza", "Zaragoza", "ES"));
-    let mut ruiz = contact(NO_PORTAL_ID, "Ruiz Consultoría S.L.", "B33445560", ContactRole::Customer,
-        &[NO_PORTAL_EMAIL], Locale::Es, false, false);
+    let mut ruiz = contact(
+        NO_PORTAL_ID,
+        "Ruiz Consultoría S.L.",
+        "B33445560",
+        ContactRole::Customer,
+        &[NO_PORTAL_EMAIL],
+        Locale::Es,
+        false,
+        false,
+    );
     ruiz.address = Some(address("Paseo de la Independencia 8", "50001", "Zaragoza", "Zaragoza", "ES"));
     vec![ferreteria, brightline, supplier, ruiz]
 }
@@ -158,16 +190,26 @@ struct Spec {
 fn specs() -> Vec<Spec> {
     use DocumentKind::*;
     use DocumentStatus::*;
-    let s = |kind, number, contact, status, issued_days_ago, deadline_in_days, lines: fn() -> Vec<Line>, paid_percent| Spec {
-        kind, number, contact, status, issued_days_ago, deadline_in_days, lines, paid_percent, notes: None,
-    };
+    let s =
+        |kind, number, contact, status, issued_days_ago, deadline_in_days, lines: fn() -> Vec<Line>, paid_percent| {
+            Spec { kind, number, contact, status, issued_days_ago, deadline_in_days, lines, paid_percent, notes: None }
+        };
     let mut specs = vec![
         s(Invoice, "F2026-0101", CUSTOMER_ID, Paid, 75, Some(-45), tools, 100),
         s(Invoice, "F2026-0112", CUSTOMER_ID, Issued, 40, Some(-10), installation, 0),
         s(Invoice, "F2026-0120", CUSTOMER_ID, PartiallyPaid, 20, Some(10), tools, 40),
         s(Invoice, "F2026-0125", CUSTOMER_ID, Issued, 5, Some(25), installation, 0),
         s(Invoice, "F2026-0090", CUSTOMER_ID, Void, 120, Some(-90), tools, 0),
-        s(CreditNote, "R2026-0003", CUSTOMER_ID, Issued, 30, None, || vec![line("Devolución: taladro defectuoso", "-1", 8_950, 0, VatRate::General21)], 0),
+        s(
+            CreditNote,
+            "R2026-0003",
+            CUSTOMER_ID,
+            Issued,
+            30,
+            None,
+            || vec![line("Devolución: taladro defectuoso", "-1", 8_950, 0, VatRate::General21)],
+            0,
+        ),
         s(Quote, "P2026-0040", CUSTOMER_ID, Sent, 3, Some(27), installation, 0),
         s(Quote, "P2026-0035", CUSTOMER_ID, Sent, 40, Some(-10), tools, 0),
         s(Quote, "P2026-0030", CUSTOMER_ID, Accepted, 60, Some(-30), installation, 0),
@@ -190,7 +232,8 @@ fn specs() -> Vec<Spec> {
         s(PurchaseOrder, "PC2026-0006", SUPPLIER_ID, Cancelled, 50, None, supplies, 0),
         s(Invoice, "F2026-0118", NO_PORTAL_ID, Issued, 18, Some(12), consultancy, 0),
     ];
-    specs[1].notes = Some("Forma de pago: transferencia a ES91 2100 0418 4502 0005 1332 indicando el número de factura.");
+    specs[1].notes =
+        Some("Forma de pago: transferencia a ES91 2100 0418 4502 0005 1332 indicando el número de factura.");
     specs[18].notes = Some("Intra-community supply, VAT reverse charge (art. 25 LIVA).");
     specs
 }
@@ -260,9 +303,14 @@ fn build(state: &AppState, spec: &Spec, contact: &Contact, today: Date) -> (Docu
     let later = at(issue_date + Duration::days((spec.issued_days_ago / 2).max(0)), 11);
     match spec.status {
         DocumentStatus::Paid | DocumentStatus::PartiallyPaid => {
-            events.push(event(ActivityKind::PaymentReceived { amount: Money::new(document.paid_minor, document.currency) }, later));
+            events.push(event(
+                ActivityKind::PaymentReceived { amount: Money::new(document.paid_minor, document.currency) },
+                later,
+            ));
         }
-        DocumentStatus::Accepted => events.push(event(ActivityKind::Accepted { signer: "Ana López Martín".into() }, later)),
+        DocumentStatus::Accepted => {
+            events.push(event(ActivityKind::Accepted { signer: "Ana López Martín".into() }, later))
+        }
         DocumentStatus::Rejected => events.push(event(ActivityKind::Rejected, later)),
         DocumentStatus::Confirmed if document.kind == DocumentKind::PurchaseOrder => {
             events.push(event(ActivityKind::Confirmed, later));

@@ -4,6 +4,7 @@
 //! here, never in a Lambda function.
 
 pub mod demo;
+pub mod links_page;
 pub mod outbox;
 
 use http_body_util::{BodyExt, Full, Limited};
@@ -56,7 +57,7 @@ pub fn mounts() -> Vec<(Route, Handler)> {
 
 /// Routes the local server adds for developers (not Lambda functions).
 pub fn dev_routes() -> Vec<(Method, &'static str)> {
-    vec![(Method::GET, outbox::LIST_PATH), (Method::GET, outbox::MESSAGE_PATH)]
+    vec![(Method::GET, outbox::LIST_PATH), (Method::GET, outbox::MESSAGE_PATH), (Method::GET, links_page::PATH)]
 }
 
 /// Dispatches one request: a Lambda route, a dev page, or 404.
@@ -66,6 +67,9 @@ pub async fn dispatch(state: &AppState, mounts: &[(Route, Handler)], request: Re
         return handler(state, request).await;
     }
     if request.method() == Method::GET {
+        if path == links_page::PATH {
+            return links_page::serve(state).await;
+        }
         if let Some(response) = outbox::serve(state, &request).await {
             return response;
         }
@@ -75,11 +79,8 @@ pub async fn dispatch(state: &AppState, mounts: &[(Route, Handler)], request: Re
 
 async fn to_lambda_request(request: hyper::Request<Incoming>, peer: SocketAddr) -> Result<Request, StatusCode> {
     let (parts, body) = request.into_parts();
-    let bytes = Limited::new(body, MAX_BODY_BYTES)
-        .collect()
-        .await
-        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?
-        .to_bytes();
+    let bytes =
+        Limited::new(body, MAX_BODY_BYTES).collect().await.map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?.to_bytes();
     let body = if bytes.is_empty() {
         Body::Empty
     } else {

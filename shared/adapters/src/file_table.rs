@@ -78,7 +78,8 @@ impl FileTable {
         {
             let mut out = File::create(&compacted).map_err(unavailable)?;
             for item in state.items.values() {
-                let line = serde_json::to_string(&[Change::Put(item.clone())]).map_err(|e| TableError::Corrupt(e.to_string()))?;
+                let line = serde_json::to_string(&[Change::Put(item.clone())])
+                    .map_err(|e| TableError::Corrupt(e.to_string()))?;
                 writeln!(out, "{line}").map_err(unavailable)?;
             }
             out.sync_all().map_err(unavailable)?;
@@ -188,12 +189,8 @@ impl Table for FileTable {
                 return Err(TableError::Unavailable("a transaction may touch each item once".into()));
             }
         }
-        let failed: Vec<usize> = writes
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| !state.holds(w.key(), w.condition()))
-            .map(|(i, _)| i)
-            .collect();
+        let failed: Vec<usize> =
+            writes.iter().enumerate().filter(|(_, w)| !state.holds(w.key(), w.condition())).map(|(i, _)| i).collect();
         if !failed.is_empty() {
             return Err(TableError::ConditionFailed { failed });
         }
@@ -235,13 +232,17 @@ impl Table for FileTable {
         let has_more = entries.len() > limit;
         let mut items = Vec::with_capacity(limit.min(entries.len()));
         for (_, _, key) in entries.into_iter().take(limit) {
-            let item = state.items.get(key).ok_or_else(|| TableError::Corrupt("index points at a missing item".into()))?;
+            let item =
+                state.items.get(key).ok_or_else(|| TableError::Corrupt("index points at a missing item".into()))?;
             items.push(item.projected(query.index));
         }
         let next = if has_more {
             items.last().map(|last| {
-                Cursor { key: last.key.clone(), index: last.index_key(query.index).filter(|_| query.index != Index::Table) }
-                    .encode()
+                Cursor {
+                    key: last.key.clone(),
+                    index: last.index_key(query.index).filter(|_| query.index != Index::Table),
+                }
+                .encode()
             })
         } else {
             None

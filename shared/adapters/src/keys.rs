@@ -65,7 +65,12 @@ pub fn documents_by_kind(contact: &ContactId, kind: DocumentKind) -> String {
     format!("CONTACT#{contact}#KIND#{}", kind_tag(kind))
 }
 
-pub fn document_by_kind_position(contact: &ContactId, kind: DocumentKind, issue_date: Date, id: &DocumentId) -> IndexKey {
+pub fn document_by_kind_position(
+    contact: &ContactId,
+    kind: DocumentKind,
+    issue_date: Date,
+    id: &DocumentId,
+) -> IndexKey {
     IndexKey::new(documents_by_kind(contact, kind), format!("{}#{id}", sortable_date(issue_date)))
 }
 
@@ -128,7 +133,10 @@ mod tests {
         let d = DocumentId::parse("d7").unwrap();
         assert_eq!(settings(), Key::new("BUSINESS", "SETTINGS"));
         assert_eq!(contact(&c), Key::new("CONTACT#c42", "PROFILE"));
-        assert_eq!(contact_email(&EmailAddress::parse("Ana@Example.es").unwrap()), Key::new("EMAIL#ana@example.es", "EMAIL"));
+        assert_eq!(
+            contact_email(&EmailAddress::parse("Ana@Example.es").unwrap()),
+            Key::new("EMAIL#ana@example.es", "EMAIL")
+        );
         assert_eq!(document(&d), Key::new("DOC#d7", "DOCUMENT"));
         assert_eq!(
             document_by_kind_position(&c, DocumentKind::CreditNote, date!(2026 - 03 - 09), &d),
@@ -140,7 +148,10 @@ mod tests {
         );
         let at = datetime!(2026-11-28 09:05:03.25 +01:00);
         assert_eq!(activity(&d, at, "e1"), Key::new("DOC#d7", "EVENT#2026-11-28T08:05:03.250000Z#e1"));
-        assert_eq!(contact_activity_position(&c, at, "e1"), IndexKey::new("CONTACT#c42#ACTIVITY", "2026-11-28T08:05:03.250000Z#e1"));
+        assert_eq!(
+            contact_activity_position(&c, at, "e1"),
+            IndexKey::new("CONTACT#c42#ACTIVITY", "2026-11-28T08:05:03.250000Z#e1")
+        );
         assert_eq!(login_token("ab12"), Key::new("LOGIN#ab12", "LOGIN"));
         assert_eq!(attempts("login-email#x"), Key::new("ATTEMPTS#login-email#x", "COUNT"));
     }
@@ -150,7 +161,8 @@ mod tests {
         let d = DocumentId::parse("zzz").unwrap();
         let c = ContactId::parse("c").unwrap();
         let bound = date_bound(date!(2026 - 11 - 28));
-        let before = document_by_bucket_position(&c, DocumentKind::Invoice, StatusBucket::Open, date!(2026 - 11 - 27), &d);
+        let before =
+            document_by_bucket_position(&c, DocumentKind::Invoice, StatusBucket::Open, date!(2026 - 11 - 27), &d);
         let on = document_by_bucket_position(&c, DocumentKind::Invoice, StatusBucket::Open, date!(2026 - 11 - 28), &d);
         assert!(before.sk < bound && on.sk >= bound);
     }

@@ -3,11 +3,11 @@
 use crate::keys;
 use crate::table::{Condition, Index, Item, Query, SortCondition, Table, TableError, Write};
 use async_trait::async_trait;
+use portal_domain::document::StatusBucket;
 use portal_domain::ports::{
     ActivityStore, ContactStore, DocumentListQuery, DocumentStore, LoginToken, LoginTokenStore, Page, SettingsStore,
     StoreError, StoreResult,
 };
-use portal_domain::document::StatusBucket;
 use portal_domain::{
     ActivityEvent, BusinessSettings, Contact, ContactId, Document, DocumentFilter, DocumentId, DocumentKind,
     DocumentSummary, EmailAddress,
@@ -43,7 +43,9 @@ fn from_json<T: DeserializeOwned>(text: &str) -> StoreResult<T> {
 
 fn map_err(error: TableError) -> StoreError {
     match error {
-        TableError::ConditionFailed { failed } => StoreError::Conflict(format!("condition failed on write(s) {failed:?}")),
+        TableError::ConditionFailed { failed } => {
+            StoreError::Conflict(format!("condition failed on write(s) {failed:?}"))
+        }
         TableError::InvalidCursor => StoreError::InvalidCursor,
         TableError::Unavailable(why) => StoreError::Unavailable(why),
         TableError::Corrupt(why) => StoreError::Corrupt(why),
@@ -55,7 +57,8 @@ fn map_err(error: TableError) -> StoreError {
 fn document_item(document: &Document) -> StoreResult<Item> {
     let summary = document.summary();
     let mut item = Item::new(keys::document(&document.id), to_json(document)?);
-    item.gsi1 = Some(keys::document_by_kind_position(&document.contact_id, document.kind, document.issue_date, &document.id));
+    item.gsi1 =
+        Some(keys::document_by_kind_position(&document.contact_id, document.kind, document.issue_date, &document.id));
     item.gsi2 = Some(keys::document_by_bucket_position(
         &document.contact_id,
         document.kind,
@@ -76,10 +79,7 @@ fn activity_item(event: &ActivityEvent) -> StoreResult<Item> {
 }
 
 fn summaries<T: DeserializeOwned>(items: Vec<Item>) -> StoreResult<Vec<T>> {
-    items
-        .iter()
-        .map(|item| from_json(item.summary.as_deref().unwrap_or_default()))
-        .collect()
+    items.iter().map(|item| from_json(item.summary.as_deref().unwrap_or_default())).collect()
 }
 
 #[async_trait]
@@ -146,7 +146,9 @@ impl DocumentStore for TableStore {
             writes.push(Write::Put { item: activity_item(event)?, condition: Condition::NotExists });
         }
         self.table.transact(writes).await.map_err(|e| match e {
-            TableError::ConditionFailed { .. } => StoreError::Conflict(format!("document {} already exists", document.id)),
+            TableError::ConditionFailed { .. } => {
+                StoreError::Conflict(format!("document {} already exists", document.id))
+            }
             other => map_err(other),
         })
     }
@@ -172,7 +174,12 @@ impl DocumentStore for TableStore {
         Ok(Page { items: summaries(page.items)?, next: page.next })
     }
 
-    async fn open_documents(&self, contact: &ContactId, kind: DocumentKind, limit: u32) -> StoreResult<Vec<DocumentSummary>> {
+    async fn open_documents(
+        &self,
+        contact: &ContactId,
+        kind: DocumentKind,
+        limit: u32,
+    ) -> StoreResult<Vec<DocumentSummary>> {
         let mut query = Query::new(Index::Gsi2, keys::documents_by_bucket(contact, kind, StatusBucket::Open));
         query.limit = limit;
         let page = self.table.query(&query).await.map_err(map_err)?;
@@ -233,7 +240,11 @@ impl LoginTokenStore for TableStore {
         if stored.expires_at <= now {
             return Ok(None);
         }
-        Ok(Some(LoginToken { digest: digest.to_string(), contact_id: stored.contact_id, expires_at: stored.expires_at }))
+        Ok(Some(LoginToken {
+            digest: digest.to_string(),
+            contact_id: stored.contact_id,
+            expires_at: stored.expires_at,
+        }))
     }
 
     async fn count_attempt(&self, bucket: &str, window_ends: OffsetDateTime) -> StoreResult<u64> {

@@ -3,13 +3,10 @@
 use portal_adapters::TableStore;
 use portal_adapters::file_table::FileTable;
 use portal_domain::document::{AccessLink, LinkNonce};
-use portal_domain::ports::{
-    ContactStore, DocumentListQuery, DocumentStore, LoginToken, LoginTokenStore, StoreError,
-};
+use portal_domain::ports::{ContactStore, DocumentListQuery, DocumentStore, LoginToken, LoginTokenStore, StoreError};
 use portal_domain::{
-    Contact, ContactId, ContactRole, Currency, DisplayStatus, Document, DocumentFilter, DocumentId,
-    DocumentKind, DocumentNumber, DocumentStatus, DocumentSummary, EmailAddress, Line, Locale,
-    PriceCondition, Quantity, VatRate,
+    Contact, ContactId, ContactRole, Currency, DisplayStatus, Document, DocumentFilter, DocumentId, DocumentKind,
+    DocumentNumber, DocumentStatus, DocumentSummary, EmailAddress, Line, Locale, PriceCondition, Quantity, VatRate,
 };
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -47,14 +44,7 @@ fn contact(id: &str, emails: &[&str]) -> Contact {
     }
 }
 
-fn document(
-    id: &str,
-    kind: DocumentKind,
-    contact: &str,
-    status: DocumentStatus,
-    issue: Date,
-    due: Date,
-) -> Document {
+fn document(id: &str, kind: DocumentKind, contact: &str, status: DocumentStatus, issue: Date, due: Date) -> Document {
     Document {
         id: DocumentId::parse(id).unwrap(),
         kind,
@@ -76,10 +66,7 @@ fn document(
         recargo: false,
         notes: None,
         paid_minor: 0,
-        access_link: AccessLink {
-            nonce: LinkNonce(format!("nonce-{id}")),
-            expires_at: None,
-        },
+        access_link: AccessLink { nonce: LinkNonce(format!("nonce-{id}")), expires_at: None },
         content_version: 1,
     }
 }
@@ -88,20 +75,8 @@ fn invoice(id: &str, contact: &str, status: DocumentStatus, issue: Date, due: Da
     document(id, DocumentKind::Invoice, contact, status, issue, due)
 }
 
-fn list(
-    contact: &str,
-    filter: DocumentFilter,
-    limit: u32,
-    cursor: Option<String>,
-) -> DocumentListQuery {
-    DocumentListQuery {
-        contact: contact_id(contact),
-        kind: DocumentKind::Invoice,
-        filter,
-        today: TODAY,
-        cursor,
-        limit,
-    }
+fn list(contact: &str, filter: DocumentFilter, limit: u32, cursor: Option<String>) -> DocumentListQuery {
+    DocumentListQuery { contact: contact_id(contact), kind: DocumentKind::Invoice, filter, today: TODAY, cursor, limit }
 }
 
 /// Every page of a listing, following `next` until there is none.
@@ -124,11 +99,7 @@ fn ids(summaries: &[DocumentSummary]) -> Vec<&str> {
 }
 
 fn token(digest: &str, contact: &str, expires_at: OffsetDateTime) -> LoginToken {
-    LoginToken {
-        digest: digest.to_string(),
-        contact_id: contact_id(contact),
-        expires_at,
-    }
+    LoginToken { digest: digest.to_string(), contact_id: contact_id(contact), expires_at }
 }
 
 const DIGEST: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -139,34 +110,16 @@ async fn a_login_token_is_spent_once() {
     let saved = token(DIGEST, "ana", NOW + Duration::minutes(15));
     store.save_login_token(&saved).await.unwrap();
     let again = store.save_login_token(&saved).await;
-    assert!(
-        matches!(again, Err(StoreError::Conflict(_))),
-        "a digest cannot be saved twice, got {again:?}"
-    );
-    assert_eq!(
-        store.spend_login_token(DIGEST, NOW).await,
-        Ok(Some(saved)),
-        "the first spend returns the token"
-    );
-    assert_eq!(
-        store.spend_login_token(DIGEST, NOW).await,
-        Ok(None),
-        "the second spend finds nothing"
-    );
-    assert_eq!(
-        store.spend_login_token("0000", NOW).await,
-        Ok(None),
-        "an unknown digest is refused"
-    );
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "a digest cannot be saved twice, got {again:?}");
+    assert_eq!(store.spend_login_token(DIGEST, NOW).await, Ok(Some(saved)), "the first spend returns the token");
+    assert_eq!(store.spend_login_token(DIGEST, NOW).await, Ok(None), "the second spend finds nothing");
+    assert_eq!(store.spend_login_token("0000", NOW).await, Ok(None), "an unknown digest is refused");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_spends_of_one_token_let_exactly_one_through() {
     let store = store();
-    store
-        .save_login_token(&token(DIGEST, "ana", NOW + Duration::minutes(15)))
-        .await
-        .unwrap();
+    store.save_login_token(&token(DIGEST, "ana", NOW + Duration::minutes(15))).await.unwrap();
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let store = store.clone();
@@ -184,36 +137,19 @@ async fn concurrent_spends_of_one_token_let_exactly_one_through() {
             Err(e) => panic!("a losing spend must be a refusal, not an error: {e}"),
         }
     }
-    assert_eq!(
-        spent, 1,
-        "of 20 concurrent spends exactly one gets the token"
-    );
+    assert_eq!(spent, 1, "of 20 concurrent spends exactly one gets the token");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_expired_login_token_is_refused() {
     let store = store();
     let expires_at = NOW + Duration::minutes(15);
-    store
-        .save_login_token(&token(DIGEST, "ana", expires_at))
-        .await
-        .unwrap();
-    assert_eq!(
-        store.spend_login_token(DIGEST, expires_at).await,
-        Ok(None),
-        "refused at the expiry instant"
-    );
+    store.save_login_token(&token(DIGEST, "ana", expires_at)).await.unwrap();
+    assert_eq!(store.spend_login_token(DIGEST, expires_at).await, Ok(None), "refused at the expiry instant");
 
     let other = "1b4f0e9851971998e732078544c96b36c3d01cedf7caa332359d6f1d83567014";
-    store
-        .save_login_token(&token(other, "ana", NOW - Duration::seconds(1)))
-        .await
-        .unwrap();
-    assert_eq!(
-        store.spend_login_token(other, NOW).await,
-        Ok(None),
-        "a token that expired before now is refused"
-    );
+    store.save_login_token(&token(other, "ana", NOW - Duration::seconds(1))).await.unwrap();
+    assert_eq!(store.spend_login_token(other, NOW).await, Ok(None), "a token that expired before now is refused");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -221,24 +157,10 @@ async fn attempts_are_counted_per_bucket() {
     let store = store();
     let window_ends = NOW + Duration::minutes(10);
     for expected in 1..=3 {
-        assert_eq!(
-            store
-                .count_attempt("login-email#ana@example.es", window_ends)
-                .await,
-            Ok(expected)
-        );
+        assert_eq!(store.count_attempt("login-email#ana@example.es", window_ends).await, Ok(expected));
     }
-    assert_eq!(
-        store.count_attempt("login-ip#192.0.2.1", window_ends).await,
-        Ok(1),
-        "buckets count separately"
-    );
-    assert_eq!(
-        store
-            .count_attempt("login-email#ana@example.es", window_ends)
-            .await,
-        Ok(4)
-    );
+    assert_eq!(store.count_attempt("login-ip#192.0.2.1", window_ends).await, Ok(1), "buckets count separately");
+    assert_eq!(store.count_attempt("login-email#ana@example.es", window_ends).await, Ok(4));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -247,22 +169,12 @@ async fn a_contact_cannot_take_another_contacts_email() {
     let ana = contact("ana", &["ana@example.es"]);
     store.create_contact(&ana).await.unwrap();
     assert_eq!(store.contact(&ana.id).await, Ok(Some(ana.clone())));
-    assert_eq!(
-        store.contact_by_email(&email("ANA@example.es")).await,
-        Ok(Some(ana.clone()))
-    );
+    assert_eq!(store.contact_by_email(&email("ANA@example.es")).await, Ok(Some(ana.clone())));
 
     let intruder = contact("bea", &["bea@example.es", "Ana@Example.es"]);
     let result = store.create_contact(&intruder).await;
-    assert!(
-        matches!(result, Err(StoreError::Conflict(_))),
-        "an email already in use is a conflict, got {result:?}"
-    );
-    assert_eq!(
-        store.contact(&intruder.id).await,
-        Ok(None),
-        "the conflicting contact was not written"
-    );
+    assert!(matches!(result, Err(StoreError::Conflict(_))), "an email already in use is a conflict, got {result:?}");
+    assert_eq!(store.contact(&intruder.id).await, Ok(None), "the conflicting contact was not written");
     assert_eq!(
         store.contact_by_email(&email("bea@example.es")).await,
         Ok(None),
@@ -275,121 +187,49 @@ async fn a_contact_cannot_take_another_contacts_email() {
     );
 
     let same_id = contact("ana", &["other@example.es"]);
-    assert!(
-        matches!(
-            store.create_contact(&same_id).await,
-            Err(StoreError::Conflict(_))
-        ),
-        "a taken id is a conflict"
-    );
-    assert_eq!(
-        store.contact_by_email(&email("other@example.es")).await,
-        Ok(None),
-        "nothing of it was written"
-    );
-    assert_eq!(
-        store.contact(&ana.id).await,
-        Ok(Some(ana)),
-        "the first contact is unchanged"
-    );
+    assert!(matches!(store.create_contact(&same_id).await, Err(StoreError::Conflict(_))), "a taken id is a conflict");
+    assert_eq!(store.contact_by_email(&email("other@example.es")).await, Ok(None), "nothing of it was written");
+    assert_eq!(store.contact(&ana.id).await, Ok(Some(ana)), "the first contact is unchanged");
 
     let bea = contact("bea", &["bea@example.es"]);
-    store
-        .create_contact(&bea)
-        .await
-        .expect("the refused contact can be created without the taken email");
+    store.create_contact(&bea).await.expect("the refused contact can be created without the taken email");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_contacts_invoices_page_newest_first_and_never_leak() {
     let store = store();
     let start = date!(2026 - 01 - 01);
-    let statuses = [
-        DocumentStatus::Issued,
-        DocumentStatus::Paid,
-        DocumentStatus::PartiallyPaid,
-        DocumentStatus::Void,
-    ];
+    let statuses = [DocumentStatus::Issued, DocumentStatus::Paid, DocumentStatus::PartiallyPaid, DocumentStatus::Void];
     for n in 0..25 {
         let issue = start + Duration::days(n * 3);
-        let doc = invoice(
-            &format!("ana-{n:02}"),
-            "ana",
-            statuses[n as usize % 4],
-            issue,
-            issue + Duration::days(30),
-        );
+        let doc = invoice(&format!("ana-{n:02}"), "ana", statuses[n as usize % 4], issue, issue + Duration::days(30));
         store.create_document(&doc, &[]).await.unwrap();
         // Another contact whose documents sort in between, and one of ana's quotes.
         if n % 5 == 0 {
-            let other = invoice(
-                &format!("anb-{n:02}"),
-                "ana-b",
-                DocumentStatus::Issued,
-                issue,
-                issue,
-            );
+            let other = invoice(&format!("anb-{n:02}"), "ana-b", DocumentStatus::Issued, issue, issue);
             store.create_document(&other, &[]).await.unwrap();
-            let quote = document(
-                &format!("q-{n:02}"),
-                DocumentKind::Quote,
-                "ana",
-                DocumentStatus::Sent,
-                issue,
-                issue,
-            );
+            let quote = document(&format!("q-{n:02}"), DocumentKind::Quote, "ana", DocumentStatus::Sent, issue, issue);
             store.create_document(&quote, &[]).await.unwrap();
         }
     }
 
     let pages = all_pages(&store, list("ana", DocumentFilter::All, 10, None)).await;
     let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
-    assert!(
-        sizes.starts_with(&[10, 10, 5]),
-        "25 invoices come in pages of 10, 10 and 5, got {sizes:?}"
-    );
-    assert!(
-        sizes[3..].iter().all(|&s| s == 0) && sizes.len() <= 4,
-        "nothing follows the last page, got {sizes:?}"
-    );
+    assert!(sizes.starts_with(&[10, 10, 5]), "25 invoices come in pages of 10, 10 and 5, got {sizes:?}");
+    assert!(sizes[3..].iter().all(|&s| s == 0) && sizes.len() <= 4, "nothing follows the last page, got {sizes:?}");
     let all: Vec<DocumentSummary> = pages.concat();
     let expected: Vec<String> = (0..25).rev().map(|n| format!("ana-{n:02}")).collect();
-    assert_eq!(
-        ids(&all),
-        expected,
-        "every invoice exactly once, newest issue date first"
-    );
-    assert!(
-        all.iter().all(|s| s.contact_id.as_str() == "ana"),
-        "another contact's documents leaked in"
-    );
-    assert!(
-        all.iter().all(|s| s.kind == DocumentKind::Invoice),
-        "another kind leaked in"
-    );
-    assert_eq!(
-        all.iter().map(|s| &s.id).collect::<BTreeSet<_>>().len(),
-        25,
-        "no duplicates"
-    );
+    assert_eq!(ids(&all), expected, "every invoice exactly once, newest issue date first");
+    assert!(all.iter().all(|s| s.contact_id.as_str() == "ana"), "another contact's documents leaked in");
+    assert!(all.iter().all(|s| s.kind == DocumentKind::Invoice), "another kind leaked in");
+    assert_eq!(all.iter().map(|s| &s.id).collect::<BTreeSet<_>>().len(), 25, "no duplicates");
     let first = &all[0];
-    assert_eq!(
-        first.issue_date,
-        start + Duration::days(72),
-        "summaries carry the document's fields"
-    );
+    assert_eq!(first.issue_date, start + Duration::days(72), "summaries carry the document's fields");
     assert_eq!(first.total.minor, 12_100, "summaries carry the total");
 
     // A cursor from another contact's list cannot continue this one.
-    let other = store
-        .list_documents(&list("ana-b", DocumentFilter::All, 2, None))
-        .await
-        .unwrap();
-    assert_eq!(
-        ids(&other.items),
-        ["anb-20", "anb-15"],
-        "the other contact sees only its own"
-    );
+    let other = store.list_documents(&list("ana-b", DocumentFilter::All, 2, None)).await.unwrap();
+    assert_eq!(ids(&other.items), ["anb-20", "anb-15"], "the other contact sees only its own");
     let stolen = list("ana", DocumentFilter::All, 10, other.next.clone());
     assert_eq!(
         store.list_documents(&stolen).await,
@@ -397,10 +237,7 @@ async fn a_contacts_invoices_page_newest_first_and_never_leak() {
         "another contact's cursor is refused"
     );
     // Nor can a cursor of one filter continue another.
-    let open = store
-        .list_documents(&list("ana", DocumentFilter::Open, 2, None))
-        .await
-        .unwrap();
+    let open = store.list_documents(&list("ana", DocumentFilter::Open, 2, None)).await.unwrap();
     let switched = list("ana", DocumentFilter::All, 10, open.next);
     assert_eq!(
         store.list_documents(&switched).await,
@@ -408,11 +245,7 @@ async fn a_contacts_invoices_page_newest_first_and_never_leak() {
         "a cursor from another filter is refused"
     );
     let garbage = list("ana", DocumentFilter::All, 10, Some("garbage".into()));
-    assert_eq!(
-        store.list_documents(&garbage).await,
-        Err(StoreError::InvalidCursor),
-        "a garbage cursor is refused"
-    );
+    assert_eq!(store.list_documents(&garbage).await, Err(StoreError::InvalidCursor), "a garbage cursor is refused");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -421,51 +254,27 @@ async fn open_invoices_split_at_today_by_due_date() {
     let issue = date!(2026 - 05 - 01);
     let rows = [
         ("due-0601", DocumentStatus::Issued, date!(2026 - 06 - 01)),
-        (
-            "due-0610",
-            DocumentStatus::PartiallyPaid,
-            date!(2026 - 06 - 10),
-        ),
+        ("due-0610", DocumentStatus::PartiallyPaid, date!(2026 - 06 - 10)),
         ("due-0614", DocumentStatus::Issued, date!(2026 - 06 - 14)),
         ("due-0615", DocumentStatus::Issued, TODAY),
         ("due-0616", DocumentStatus::Issued, date!(2026 - 06 - 16)),
-        (
-            "due-0701",
-            DocumentStatus::PartiallyPaid,
-            date!(2026 - 07 - 01),
-        ),
+        ("due-0701", DocumentStatus::PartiallyPaid, date!(2026 - 07 - 01)),
         ("paid-0501", DocumentStatus::Paid, date!(2026 - 05 - 01)),
         ("void-0620", DocumentStatus::Void, date!(2026 - 06 - 20)),
     ];
     // Inserted in scrambled order so the index, not insertion, orders them.
     for n in [4, 0, 7, 2, 6, 5, 1, 3] {
         let (id, status, due) = rows[n];
-        store
-            .create_document(&invoice(id, "carla", status, issue, due), &[])
-            .await
-            .unwrap();
+        store.create_document(&invoice(id, "carla", status, issue, due), &[]).await.unwrap();
     }
     store
-        .create_document(
-            &invoice(
-                "dora-1",
-                "dora",
-                DocumentStatus::Issued,
-                issue,
-                date!(2026 - 06 - 02),
-            ),
-            &[],
-        )
+        .create_document(&invoice("dora-1", "dora", DocumentStatus::Issued, issue, date!(2026 - 06 - 02)), &[])
         .await
         .unwrap();
 
     let listed = |filter| {
         let store = store.clone();
-        async move {
-            all_pages(&store, list("carla", filter, 2, None))
-                .await
-                .concat()
-        }
+        async move { all_pages(&store, list("carla", filter, 2, None)).await.concat() }
     };
     let past = listed(DocumentFilter::PastDate).await;
     assert_eq!(
@@ -474,8 +283,7 @@ async fn open_invoices_split_at_today_by_due_date() {
         "PastDate: open invoices due before today, latest first"
     );
     assert!(
-        past.iter()
-            .all(|s| s.display_status(TODAY) == DisplayStatus::Overdue),
+        past.iter().all(|s| s.display_status(TODAY) == DisplayStatus::Overdue),
         "every PastDate invoice displays as overdue"
     );
     let current = listed(DocumentFilter::Current).await;
@@ -485,56 +293,28 @@ async fn open_invoices_split_at_today_by_due_date() {
         "Current: open invoices due today or later, latest first"
     );
     assert!(
-        current
-            .iter()
-            .all(|s| matches!(s.display_status(TODAY), DisplayStatus::Stored(_))),
+        current.iter().all(|s| matches!(s.display_status(TODAY), DisplayStatus::Stored(_))),
         "no Current invoice displays as overdue"
     );
     let open = listed(DocumentFilter::Open).await;
     assert_eq!(
         ids(&open),
-        [
-            "due-0701", "due-0616", "due-0615", "due-0614", "due-0610", "due-0601"
-        ],
+        ["due-0701", "due-0616", "due-0615", "due-0614", "due-0610", "due-0601"],
         "Open is exactly PastDate and Current together"
     );
-    assert_eq!(
-        ids(&listed(DocumentFilter::Done).await),
-        ["paid-0501"],
-        "a paid invoice is done, never past-date"
-    );
-    assert_eq!(
-        ids(&listed(DocumentFilter::Cancelled).await),
-        ["void-0620"],
-        "a void invoice is cancelled"
-    );
+    assert_eq!(ids(&listed(DocumentFilter::Done).await), ["paid-0501"], "a paid invoice is done, never past-date");
+    assert_eq!(ids(&listed(DocumentFilter::Cancelled).await), ["void-0620"], "a void invoice is cancelled");
 
-    let soonest = store
-        .open_documents(&contact_id("carla"), DocumentKind::Invoice, 10)
-        .await
-        .unwrap();
+    let soonest = store.open_documents(&contact_id("carla"), DocumentKind::Invoice, 10).await.unwrap();
     assert_eq!(
         ids(&soonest),
-        [
-            "due-0601", "due-0610", "due-0614", "due-0615", "due-0616", "due-0701"
-        ],
+        ["due-0601", "due-0610", "due-0614", "due-0615", "due-0616", "due-0701"],
         "open documents come earliest due date first"
     );
-    let two = store
-        .open_documents(&contact_id("carla"), DocumentKind::Invoice, 2)
-        .await
-        .unwrap();
-    assert_eq!(
-        ids(&two),
-        ["due-0601", "due-0610"],
-        "the limit keeps the earliest due"
-    );
+    let two = store.open_documents(&contact_id("carla"), DocumentKind::Invoice, 2).await.unwrap();
+    assert_eq!(ids(&two), ["due-0601", "due-0610"], "the limit keeps the earliest due");
     assert!(
-        store
-            .open_documents(&contact_id("carla"), DocumentKind::Quote, 10)
-            .await
-            .unwrap()
-            .is_empty(),
+        store.open_documents(&contact_id("carla"), DocumentKind::Quote, 10).await.unwrap().is_empty(),
         "open documents are per kind"
     );
 }

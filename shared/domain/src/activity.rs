@@ -12,9 +12,15 @@ use time::OffsetDateTime;
 pub enum ActivityKind {
     /// The business issued or sent the document.
     Issued,
-    PaymentReceived { amount: Money },
-    StatusChanged { to: DocumentStatus },
-    Accepted { signer: String },
+    PaymentReceived {
+        amount: Money,
+    },
+    StatusChanged {
+        to: DocumentStatus,
+    },
+    Accepted {
+        signer: String,
+    },
     Rejected,
     Confirmed,
     Commented,

@@ -1,9 +1,9 @@
 //! Contacts: the customers and suppliers who use the portal.
 
+use crate::document::DocumentKind;
 use crate::locale::Locale;
 use crate::settings::{Address, TaxId};
 use crate::totals::Discount;
-use crate::document::DocumentKind;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -195,8 +195,19 @@ mod tests {
     #[test]
     fn emails_are_normalised_and_checked() {
         assert_eq!(EmailAddress::parse("  Ana.Garcia@Example.ES ").unwrap().as_str(), "ana.garcia@example.es");
-        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "ana@@example.com",
-            "ana@-example.com", "ana..x@example.com", "ana@example..com", "<script>@x.com"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "ana@@example.com",
+            "ana@-example.com",
+            "ana..x@example.com",
+            "ana@example..com",
+            "<script>@x.com",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }
     }

@@ -409,7 +409,12 @@ impl Document {
     }
 
     /// Applies `action` by `actor` on `today`, returning the new status or why not.
-    pub fn transition(&self, action: DocumentAction, actor: &Actor, today: Date) -> Result<DocumentStatus, TransitionError> {
+    pub fn transition(
+        &self,
+        action: DocumentAction,
+        actor: &Actor,
+        today: Date,
+    ) -> Result<DocumentStatus, TransitionError> {
         next_status(self.kind, self.status, action, actor, self.is_expired(today))
     }
 
@@ -550,7 +555,10 @@ mod tests {
         assert!(next_status(k, Paid, RecordFullPayment, &Actor::Staff, false).is_err());
         assert!(next_status(k, PartiallyPaid, DocumentAction::Void, &Actor::Staff, false).is_err());
         assert_eq!(next_status(k, Issued, DocumentAction::Void, &Actor::Staff, false), Ok(DocumentStatus::Void));
-        assert_eq!(next_status(k, Issued, RecordFullPayment, &contact(), false), Err(TransitionError::WrongActor("staff")));
+        assert_eq!(
+            next_status(k, Issued, RecordFullPayment, &contact(), false),
+            Err(TransitionError::WrongActor("staff"))
+        );
     }
 
     #[test]
@@ -568,7 +576,20 @@ mod tests {
     #[test]
     fn every_transition_target_is_a_status_of_its_kind() {
         use DocumentAction::*;
-        let actions = [RecordPartialPayment, RecordFullPayment, Refund, Accept, Reject, Confirm, Ship, Deliver, Receive, MarkInvoiced, Cancel, Void];
+        let actions = [
+            RecordPartialPayment,
+            RecordFullPayment,
+            Refund,
+            Accept,
+            Reject,
+            Confirm,
+            Ship,
+            Deliver,
+            Receive,
+            MarkInvoiced,
+            Cancel,
+            Void,
+        ];
         for kind in DocumentKind::ALL {
             for &from in kind.statuses() {
                 for action in actions {
@@ -585,11 +606,26 @@ mod tests {
     #[test]
     fn overdue_and_expired_are_derived_from_dates() {
         let today = date!(2026 - 11 - 28);
-        assert_eq!(display_status(DocumentKind::Invoice, DocumentStatus::Issued, date!(2026 - 11 - 27), today), DisplayStatus::Overdue);
-        assert_eq!(display_status(DocumentKind::Invoice, DocumentStatus::Issued, today, today), DisplayStatus::Stored(DocumentStatus::Issued));
-        assert_eq!(display_status(DocumentKind::Invoice, DocumentStatus::Paid, date!(2026 - 01 - 01), today), DisplayStatus::Stored(DocumentStatus::Paid));
-        assert_eq!(display_status(DocumentKind::Quote, DocumentStatus::Sent, date!(2026 - 11 - 01), today), DisplayStatus::Expired);
-        assert_eq!(display_status(DocumentKind::SalesOrder, DocumentStatus::Pending, date!(2026 - 01 - 01), today), DisplayStatus::Stored(DocumentStatus::Pending));
+        assert_eq!(
+            display_status(DocumentKind::Invoice, DocumentStatus::Issued, date!(2026 - 11 - 27), today),
+            DisplayStatus::Overdue
+        );
+        assert_eq!(
+            display_status(DocumentKind::Invoice, DocumentStatus::Issued, today, today),
+            DisplayStatus::Stored(DocumentStatus::Issued)
+        );
+        assert_eq!(
+            display_status(DocumentKind::Invoice, DocumentStatus::Paid, date!(2026 - 01 - 01), today),
+            DisplayStatus::Stored(DocumentStatus::Paid)
+        );
+        assert_eq!(
+            display_status(DocumentKind::Quote, DocumentStatus::Sent, date!(2026 - 11 - 01), today),
+            DisplayStatus::Expired
+        );
+        assert_eq!(
+            display_status(DocumentKind::SalesOrder, DocumentStatus::Pending, date!(2026 - 01 - 01), today),
+            DisplayStatus::Stored(DocumentStatus::Pending)
+        );
     }
 
     #[test]

@@ -19,12 +19,12 @@ pub mod totals;
 pub use activity::{ActivityEvent, ActivityKind};
 pub use contact::{Contact, ContactId, ContactRole, EmailAddress, PriceCondition};
 pub use document::{
-    Document, DocumentAction, DocumentFilter, DocumentId, DocumentKind, DocumentNumber,
-    DocumentStatus, DocumentSummary, DisplayStatus, Line, LinkNonce, TransitionError,
+    DisplayStatus, Document, DocumentAction, DocumentFilter, DocumentId, DocumentKind, DocumentNumber, DocumentStatus,
+    DocumentSummary, Line, LinkNonce, TransitionError,
 };
 pub use locale::Locale;
 pub use money::{Currency, Money};
 pub use policy::{Actor, Capability};
 pub use settings::{BusinessSettings, TaxId};
 pub use tax::{IrpfRate, VatRate};
-pub use totals::{Quantity, Discount, Totals};
+pub use totals::{Discount, Quantity, Totals};

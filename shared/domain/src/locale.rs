@@ -82,9 +82,8 @@ impl Locale {
         match self {
             Locale::Es => format!("{:02}/{:02}/{}", date.day(), u8::from(date.month()), date.year()),
             Locale::En => {
-                const MONTHS: [&str; 12] = [
-                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-                ];
+                const MONTHS: [&str; 12] =
+                    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
                 let month = MONTHS[usize::from(u8::from(date.month())) - 1];
                 format!("{} {} {}", date.day(), month, date.year())
             }

@@ -86,11 +86,7 @@ pub fn div_round_half_away(numerator: i128, denominator: i128) -> i128 {
     debug_assert!(denominator > 0);
     let quotient = numerator / denominator;
     let remainder = numerator % denominator;
-    if remainder.abs() * 2 >= denominator {
-        quotient + numerator.signum()
-    } else {
-        quotient
-    }
+    if remainder.abs() * 2 >= denominator { quotient + numerator.signum() } else { quotient }
 }
 
 #[cfg(test)]

@@ -73,7 +73,12 @@ pub trait DocumentStore: Send + Sync {
     async fn create_document(&self, document: &Document, events: &[ActivityEvent]) -> StoreResult<()>;
     async fn list_documents(&self, query: &DocumentListQuery) -> StoreResult<Page<DocumentSummary>>;
     /// A contact's open documents of a kind, earliest key date first, at most `limit`.
-    async fn open_documents(&self, contact: &ContactId, kind: DocumentKind, limit: u32) -> StoreResult<Vec<DocumentSummary>>;
+    async fn open_documents(
+        &self,
+        contact: &ContactId,
+        kind: DocumentKind,
+        limit: u32,
+    ) -> StoreResult<Vec<DocumentSummary>>;
 }
 
 #[async_trait]

@@ -20,11 +20,8 @@ const DNI_LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
 
 impl TaxId {
     pub fn parse(text: &str) -> Result<Self, InvalidTaxId> {
-        let normal: String = text
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '.'))
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let normal: String =
+            text.chars().filter(|c| !matches!(c, ' ' | '-' | '.')).collect::<String>().to_ascii_uppercase();
         let spanish = normal.strip_prefix("ES").unwrap_or(&normal);
         if is_valid_spanish(spanish) {
             return Ok(TaxId(spanish.to_string()));

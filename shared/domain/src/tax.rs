@@ -90,11 +90,7 @@ impl IrpfRate {
 impl TryFrom<u32> for IrpfRate {
     type Error = TaxRateError;
     fn try_from(basis_points: u32) -> Result<Self, Self::Error> {
-        if (1..=5000).contains(&basis_points) {
-            Ok(IrpfRate(basis_points))
-        } else {
-            Err(TaxRateError::IrpfOutOfRange)
-        }
+        if (1..=5000).contains(&basis_points) { Ok(IrpfRate(basis_points)) } else { Err(TaxRateError::IrpfOutOfRange) }
     }
 }
 

@@ -69,11 +69,8 @@ impl Quantity {
             return Err(malformed());
         }
         let whole: i64 = whole.parse().map_err(|_| malformed())?;
-        let fraction_value: i64 = if fraction.is_empty() {
-            0
-        } else {
-            format!("{fraction:0<3}").parse().map_err(|_| malformed())?
-        };
+        let fraction_value: i64 =
+            if fraction.is_empty() { 0 } else { format!("{fraction:0<3}").parse().map_err(|_| malformed())? };
         let value = whole * Self::SCALE + fraction_value;
         Self::from_thousandths(if negative { -value } else { value })
     }
@@ -233,7 +230,13 @@ impl Totals {
 mod tests {
     use super::*;
 
-    fn line(quantity: &str, unit_price_minor: i64, discount_bp: u32, vat: VatRate, irpf: Option<IrpfRate>) -> LineAmounts {
+    fn line(
+        quantity: &str,
+        unit_price_minor: i64,
+        discount_bp: u32,
+        vat: VatRate,
+        irpf: Option<IrpfRate>,
+    ) -> LineAmounts {
         LineAmounts {
             quantity: Quantity::parse(quantity).unwrap(),
             unit_price_minor,

@@ -47,19 +47,31 @@ pub fn start_session(state: &AppState, response: &mut Response<Body>, contact: &
     let now = state.clock.now();
     let (token, expires_at) = state.keys.issue_session(&contact.id, now);
     let max_age = (expires_at - now).whole_seconds();
-    let cookie = SetCookie { name: session_cookie_name(state), value: &token, path: "/", max_age: Some(max_age), secure: state.config.secure_cookies };
+    let cookie = SetCookie {
+        name: session_cookie_name(state),
+        value: &token,
+        path: "/",
+        max_age: Some(max_age),
+        secure: state.config.secure_cookies,
+    };
     http::add_cookie(response, &cookie);
 }
 
 pub fn end_session(state: &AppState, response: &mut Response<Body>) {
-    let cookie = SetCookie { name: session_cookie_name(state), value: "", path: "/", max_age: Some(0), secure: state.config.secure_cookies };
+    let cookie = SetCookie {
+        name: session_cookie_name(state),
+        value: "",
+        path: "/",
+        max_age: Some(0),
+        secure: state.config.secure_cookies,
+    };
     http::add_cookie(response, &cookie);
 }
 
 /// How someone reached a document.
 #[derive(Debug, Clone)]
 pub enum DocumentAccessor {
-    Contact(Viewer),
+    Contact(Box<Viewer>),
     LinkHolder,
 }
 
@@ -74,16 +86,22 @@ impl DocumentAccessor {
 
 /// Decides who may open `document`: its contact with a session, or a holder of
 /// its current, unexpired link. Anyone else is refused as if it did not exist.
-pub async fn document_accessor(state: &AppState, request: &Request, document: &Document) -> Result<DocumentAccessor, WebError> {
+pub async fn document_accessor(
+    state: &AppState,
+    request: &Request,
+    document: &Document,
+) -> Result<DocumentAccessor, WebError> {
     let viewer = current_contact(state, request).await?;
     if let Some(viewer) = viewer.clone().filter(|v| v.actor().may_see(document)) {
-        return Ok(DocumentAccessor::Contact(viewer));
+        return Ok(DocumentAccessor::Contact(Box::new(viewer)));
     }
     let now = state.clock.now();
     let link_ok = http::cookie(request, document_cookie_name(state))
         .and_then(|token| state.keys.verify_document_access(&token, now))
         .is_some_and(|access| {
-            access.document_id == document.id && access.nonce == document.access_link.nonce && document.access_link.is_usable(now)
+            access.document_id == document.id
+                && access.nonce == document.access_link.nonce
+                && document.access_link.is_usable(now)
         });
     match (link_ok, viewer) {
         (true, _) => Ok(DocumentAccessor::LinkHolder),

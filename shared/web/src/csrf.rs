@@ -26,7 +26,13 @@ impl CsrfContext {
     /// Adds the CSRF cookie to the response if the browser did not have one.
     pub fn apply(&self, state: &AppState, response: &mut Response<Body>) {
         if let Some(value) = &self.new_cookie {
-            let cookie = SetCookie { name: cookie_name(state), value, path: "/", max_age: None, secure: state.config.secure_cookies };
+            let cookie = SetCookie {
+                name: cookie_name(state),
+                value,
+                path: "/",
+                max_age: None,
+                secure: state.config.secure_cookies,
+            };
             http::add_cookie(response, &cookie);
         }
     }

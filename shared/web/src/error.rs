@@ -41,18 +41,90 @@ impl Problem {
     pub fn message(self, locale: Locale) -> &'static str {
         let es = locale == Locale::Es;
         match self {
-            Problem::NotFound => if es { "No encontramos esta página o documento." } else { "We could not find this page or document." },
-            Problem::InvalidEmail => if es { "Escribe una dirección de correo válida, como nombre@empresa.es." } else { "Enter a valid email address, like name@company.com." },
-            Problem::InvalidFilter => if es { "Ese filtro no existe para esta lista." } else { "That filter does not exist for this list." },
-            Problem::InvalidCursor => if es { "El enlace de página no es válido. Vuelve a la primera página." } else { "The page link is not valid. Go back to the first page." },
-            Problem::LoginLinkInvalid => if es { "Este enlace de acceso no es válido. Pide uno nuevo." } else { "This login link is not valid. Request a new one." },
-            Problem::LoginLinkSpent => if es { "Este enlace de acceso ya se usó o ha caducado. Pide uno nuevo." } else { "This login link was already used or has expired. Request a new one." },
-            Problem::AccessDisabled => if es { "Tu acceso al portal no está activo. Contacta con la empresa." } else { "Your portal access is not active. Please contact the business." },
-            Problem::DocumentLinkInvalid => if es { "Este enlace al documento no es válido, ha caducado o fue sustituido por uno nuevo." } else { "This document link is not valid, has expired or was replaced by a new one." },
-            Problem::CsrfFailed => if es { "El formulario ha caducado. Vuelve a la página e inténtalo de nuevo." } else { "The form has expired. Go back to the page and try again." },
-            Problem::UnsupportedForm => if es { "La petición no tiene el formato de un formulario." } else { "The request is not a form submission." },
-            Problem::FormTooLarge => if es { "El formulario es demasiado grande." } else { "The form is too large." },
-            Problem::TooManyRequests => if es { "Demasiados intentos. Espera unos minutos y vuelve a probar." } else { "Too many attempts. Wait a few minutes and try again." },
+            Problem::NotFound => {
+                if es {
+                    "No encontramos esta página o documento."
+                } else {
+                    "We could not find this page or document."
+                }
+            }
+            Problem::InvalidEmail => {
+                if es {
+                    "Escribe una dirección de correo válida, como nombre@empresa.es."
+                } else {
+                    "Enter a valid email address, like name@company.com."
+                }
+            }
+            Problem::InvalidFilter => {
+                if es {
+                    "Ese filtro no existe para esta lista."
+                } else {
+                    "That filter does not exist for this list."
+                }
+            }
+            Problem::InvalidCursor => {
+                if es {
+                    "El enlace de página no es válido. Vuelve a la primera página."
+                } else {
+                    "The page link is not valid. Go back to the first page."
+                }
+            }
+            Problem::LoginLinkInvalid => {
+                if es {
+                    "Este enlace de acceso no es válido. Pide uno nuevo."
+                } else {
+                    "This login link is not valid. Request a new one."
+                }
+            }
+            Problem::LoginLinkSpent => {
+                if es {
+                    "Este enlace de acceso ya se usó o ha caducado. Pide uno nuevo."
+                } else {
+                    "This login link was already used or has expired. Request a new one."
+                }
+            }
+            Problem::AccessDisabled => {
+                if es {
+                    "Tu acceso al portal no está activo. Contacta con la empresa."
+                } else {
+                    "Your portal access is not active. Please contact the business."
+                }
+            }
+            Problem::DocumentLinkInvalid => {
+                if es {
+                    "Este enlace al documento no es válido, ha caducado o fue sustituido por uno nuevo."
+                } else {
+                    "This document link is not valid, has expired or was replaced by a new one."
+                }
+            }
+            Problem::CsrfFailed => {
+                if es {
+                    "El formulario ha caducado. Vuelve a la página e inténtalo de nuevo."
+                } else {
+                    "The form has expired. Go back to the page and try again."
+                }
+            }
+            Problem::UnsupportedForm => {
+                if es {
+                    "La petición no tiene el formato de un formulario."
+                } else {
+                    "The request is not a form submission."
+                }
+            }
+            Problem::FormTooLarge => {
+                if es {
+                    "El formulario es demasiado grande."
+                } else {
+                    "The form is too large."
+                }
+            }
+            Problem::TooManyRequests => {
+                if es {
+                    "Demasiados intentos. Espera unos minutos y vuelve a probar."
+                } else {
+                    "Too many attempts. Wait a few minutes and try again."
+                }
+            }
         }
     }
 }

@@ -27,11 +27,9 @@ pub fn client_ip(request: &Request) -> String {
 /// Query-string parameters (first value wins).
 pub fn query(request: &Request) -> HashMap<String, String> {
     let mut map = HashMap::new();
-    if let Some(q) = request.uri().query() {
-        if let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(q) {
-            for (k, v) in pairs {
-                map.entry(k).or_insert(v);
-            }
+    if let Some(Ok(pairs)) = request.uri().query().map(serde_urlencoded::from_str::<Vec<(String, String)>>) {
+        for (k, v) in pairs {
+            map.entry(k).or_insert(v);
         }
     }
     map
@@ -40,11 +38,7 @@ pub fn query(request: &Request) -> HashMap<String, String> {
 /// A urlencoded form body (first value wins). Wrong content type, oversize or
 /// malformed bodies are a 4xx.
 pub fn form(request: &Request) -> Result<HashMap<String, String>, WebError> {
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(WebError::Problem(Problem::UnsupportedForm));
     }
@@ -74,7 +68,7 @@ pub fn cookie(request: &Request, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-pub fn header_str<'a>(request: &'a Request, name: header::HeaderName) -> Option<&'a str> {
+pub fn header_str(request: &Request, name: header::HeaderName) -> Option<&str> {
     request.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -133,7 +127,10 @@ mod tests {
 
     #[test]
     fn cookies_queries_and_forms_parse() {
-        let r = request(&[("cookie", "a=1; portal_csrf=xyz"), ("content-type", "application/x-www-form-urlencoded")], "email=ana%40x.es&x=1&x=2");
+        let r = request(
+            &[("cookie", "a=1; portal_csrf=xyz"), ("content-type", "application/x-www-form-urlencoded")],
+            "email=ana%40x.es&x=1&x=2",
+        );
         assert_eq!(cookie(&r, "portal_csrf").as_deref(), Some("xyz"));
         assert_eq!(cookie(&r, "missing"), None);
         let q = query(&r);

@@ -280,8 +280,20 @@ pub fn status_name(locale: Locale, status: DisplayStatus) -> &'static str {
     use DocumentStatus::*;
     let es = locale == Locale::Es;
     match status {
-        DisplayStatus::Overdue => if es { "Vencida" } else { "Overdue" },
-        DisplayStatus::Expired => if es { "Caducado" } else { "Expired" },
+        DisplayStatus::Overdue => {
+            if es {
+                "Vencida"
+            } else {
+                "Overdue"
+            }
+        }
+        DisplayStatus::Expired => {
+            if es {
+                "Caducado"
+            } else {
+                "Expired"
+            }
+        }
         DisplayStatus::Stored(s) => match (s, es) {
             (Issued, true) => "Emitido",
             (Issued, false) => "Issued",
@@ -321,17 +333,83 @@ pub fn filter_name(locale: Locale, kind: DocumentKind, filter: DocumentFilter) -
     use DocumentFilter::*;
     let es = locale == Locale::Es;
     match (filter, kind) {
-        (All, _) => if es { "Todos" } else { "All" },
-        (Open, DocumentKind::Invoice) => if es { "Pendientes de pago" } else { "Unpaid" },
-        (Open, _) => if es { "En curso" } else { "In progress" },
-        (Current, _) => if es { "Por responder" } else { "Awaiting answer" },
-        (PastDate, DocumentKind::Invoice) => if es { "Vencidas" } else { "Overdue" },
-        (PastDate, _) => if es { "Caducados" } else { "Expired" },
-        (Done, DocumentKind::Invoice) => if es { "Pagadas" } else { "Paid" },
-        (Done, DocumentKind::Quote) => if es { "Aceptados" } else { "Accepted" },
-        (Done, _) => if es { "Completados" } else { "Completed" },
-        (Rejected, _) => if es { "Rechazados" } else { "Rejected" },
-        (Cancelled, _) => if es { "Anulados" } else { "Cancelled" },
+        (All, _) => {
+            if es {
+                "Todos"
+            } else {
+                "All"
+            }
+        }
+        (Open, DocumentKind::Invoice) => {
+            if es {
+                "Pendientes de pago"
+            } else {
+                "Unpaid"
+            }
+        }
+        (Open, _) => {
+            if es {
+                "En curso"
+            } else {
+                "In progress"
+            }
+        }
+        (Current, _) => {
+            if es {
+                "Por responder"
+            } else {
+                "Awaiting answer"
+            }
+        }
+        (PastDate, DocumentKind::Invoice) => {
+            if es {
+                "Vencidas"
+            } else {
+                "Overdue"
+            }
+        }
+        (PastDate, _) => {
+            if es {
+                "Caducados"
+            } else {
+                "Expired"
+            }
+        }
+        (Done, DocumentKind::Invoice) => {
+            if es {
+                "Pagadas"
+            } else {
+                "Paid"
+            }
+        }
+        (Done, DocumentKind::Quote) => {
+            if es {
+                "Aceptados"
+            } else {
+                "Accepted"
+            }
+        }
+        (Done, _) => {
+            if es {
+                "Completados"
+            } else {
+                "Completed"
+            }
+        }
+        (Rejected, _) => {
+            if es {
+                "Rechazados"
+            } else {
+                "Rejected"
+            }
+        }
+        (Cancelled, _) => {
+            if es {
+                "Anulados"
+            } else {
+                "Cancelled"
+            }
+        }
     }
 }
 
@@ -341,19 +419,53 @@ pub fn activity_line(locale: Locale, event: &portal_domain::ActivityEvent) -> St
     let doc = format!("{} {}", kind_name(locale, event.document_kind), event.document_number.as_str());
     let es = locale == Locale::Es;
     match &event.kind {
-        Issued => if es { format!("{doc} emitido") } else { format!("{doc} issued") },
+        Issued => {
+            if es {
+                format!("{doc} emitido")
+            } else {
+                format!("{doc} issued")
+            }
+        }
         PaymentReceived { amount } => {
             let amount = locale.format_money(*amount);
-            if es { format!("Pago de {amount} recibido para {doc}") } else { format!("Payment of {amount} received for {doc}") }
+            if es {
+                format!("Pago de {amount} recibido para {doc}")
+            } else {
+                format!("Payment of {amount} received for {doc}")
+            }
         }
         StatusChanged { to } => {
             let status = status_name(locale, DisplayStatus::Stored(*to));
             if es { format!("{doc}: ahora {status}") } else { format!("{doc}: now {status}") }
         }
-        Accepted { signer } => if es { format!("{doc} aceptado por {signer}") } else { format!("{doc} accepted by {signer}") },
-        Rejected => if es { format!("{doc} rechazado") } else { format!("{doc} rejected") },
-        Confirmed => if es { format!("{doc} confirmado") } else { format!("{doc} confirmed") },
-        Commented => if es { format!("Nuevo comentario en {doc}") } else { format!("New comment on {doc}") },
+        Accepted { signer } => {
+            if es {
+                format!("{doc} aceptado por {signer}")
+            } else {
+                format!("{doc} accepted by {signer}")
+            }
+        }
+        Rejected => {
+            if es {
+                format!("{doc} rechazado")
+            } else {
+                format!("{doc} rejected")
+            }
+        }
+        Confirmed => {
+            if es {
+                format!("{doc} confirmado")
+            } else {
+                format!("{doc} confirmed")
+            }
+        }
+        Commented => {
+            if es {
+                format!("Nuevo comentario en {doc}")
+            } else {
+                format!("New comment on {doc}")
+            }
+        }
     }
 }
 
@@ -369,7 +481,11 @@ mod tests {
                 assert!(!status_name(Locale::En, DisplayStatus::Stored(status)).is_empty());
             }
             for &filter in kind.filters() {
-                assert_ne!(filter_name(Locale::Es, kind, filter), filter_name(Locale::En, kind, filter), "{kind:?} {filter:?}");
+                assert_ne!(
+                    filter_name(Locale::Es, kind, filter),
+                    filter_name(Locale::En, kind, filter),
+                    "{kind:?} {filter:?}"
+                );
             }
         }
     }

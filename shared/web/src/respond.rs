@@ -2,12 +2,12 @@
 //! user gets a clear message, the log gets the cause) and every response gets
 //! the security headers.
 
+use crate::WebResult;
 use crate::error::{Problem, WebError};
 use crate::http;
 use crate::routes::url;
 use crate::state::AppState;
 use crate::views::{self, Html};
-use crate::WebResult;
 use lambda_http::http::{HeaderName, HeaderValue, StatusCode, header};
 use lambda_http::{Body, Request, Response};
 use portal_domain::Locale;

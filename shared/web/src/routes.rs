@@ -17,14 +17,16 @@ pub const LOGIN_FORM: Route = Route { function: "portal-login", method: Method::
 pub const LOGIN_REQUEST: Route = Route { function: "portal-login", method: Method::POST, path: "/login" };
 pub const LOGIN_CONFIRM_FORM: Route =
     Route { function: "portal-login-confirm", method: Method::GET, path: "/login/confirm" };
-pub const LOGIN_CONFIRM: Route = Route { function: "portal-login-confirm", method: Method::POST, path: "/login/confirm" };
+pub const LOGIN_CONFIRM: Route =
+    Route { function: "portal-login-confirm", method: Method::POST, path: "/login/confirm" };
 pub const LOGOUT: Route = Route { function: "portal-logout", method: Method::POST, path: "/logout" };
 pub const DASHBOARD: Route = Route { function: "portal-dashboard", method: Method::GET, path: "/" };
 pub const DOCUMENT_LIST: Route =
     Route { function: "portal-document-list", method: Method::GET, path: "/documents/{kind}" };
 pub const DOCUMENT_VIEW: Route =
     Route { function: "portal-document-view", method: Method::GET, path: "/documents/{kind}/{id}" };
-pub const DOCUMENT_LINK: Route = Route { function: "portal-document-link", method: Method::GET, path: "/links/{token}" };
+pub const DOCUMENT_LINK: Route =
+    Route { function: "portal-document-link", method: Method::GET, path: "/links/{token}" };
 
 /// Every route served by a Lambda function.
 pub const ALL: &[Route] = &[

@@ -2,11 +2,11 @@
 
 use crate::config::{Config, ConfigError, StorageBackend};
 use crate::tokens::Keys;
+use portal_adapters::TableStore;
 use portal_adapters::blob::FsBlobStore;
 use portal_adapters::file_table::FileTable;
 use portal_adapters::mail::OutboxMailer;
 use portal_adapters::system::{RandomIds, SystemClock};
-use portal_adapters::TableStore;
 use portal_domain::ports::{BlobStore, Clock, IdGenerator, Mailer, Store};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -63,7 +63,8 @@ impl AppState {
         let paths = EmbeddedPaths::under(&config.data_dir);
         let failed = |path: &PathBuf, cause: String| StartError::Embedded { path: path.clone(), cause };
         let clock = SystemClock;
-        let table = FileTable::open(&paths.table, clock.now().unix_timestamp()).map_err(|e| failed(&paths.table, e.to_string()))?;
+        let table = FileTable::open(&paths.table, clock.now().unix_timestamp())
+            .map_err(|e| failed(&paths.table, e.to_string()))?;
         let mailer = OutboxMailer::new(&paths.outbox).map_err(|e| failed(&paths.outbox, e.to_string()))?;
         Ok(AppState::with_backends(
             config,

@@ -118,7 +118,13 @@ impl Keys {
     }
 
     /// A cookie granting one document, valid until `expires_at`.
-    pub fn issue_document_access(&self, document: &DocumentId, nonce: &LinkNonce, now: OffsetDateTime, expires_at: OffsetDateTime) -> String {
+    pub fn issue_document_access(
+        &self,
+        document: &DocumentId,
+        nonce: &LinkNonce,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> String {
         let claims = Claims {
             aud: DOCUMENT_ACCESS_AUDIENCE.into(),
             sub: document.to_string(),
@@ -189,11 +195,7 @@ pub fn is_random_token_shaped(token: &str) -> bool {
 
 /// Lowercase hex SHA-256: what is stored in place of a magic-link token.
 pub fn digest_hex(token: &str) -> String {
-    digest::digest(&digest::SHA256, token.as_bytes())
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    digest::digest(&digest::SHA256, token.as_bytes()).as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -234,9 +236,8 @@ mod tests {
         let (token, _) = k.issue_session(&ContactId::parse("c1").unwrap(), now());
         let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
         // Swap the payload for one naming another contact.
-        let forged = URL_SAFE_NO_PAD.encode(
-            format!(r#"{{"aud":"portal-session","sub":"c2","iat":0,"exp":{}}}"#, now().unix_timestamp() + 999),
-        );
+        let forged = URL_SAFE_NO_PAD
+            .encode(format!(r#"{{"aud":"portal-session","sub":"c2","iat":0,"exp":{}}}"#, now().unix_timestamp() + 999));
         parts[1] = forged.clone();
         assert!(k.verify_session(&parts.join("."), now()).is_none());
         let none_header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);

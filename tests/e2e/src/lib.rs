@@ -29,10 +29,8 @@ impl TestApp {
         let _ = std::fs::remove_dir_all(&data_dir);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
-        let vars = [
-            ("PORTAL_DATA_DIR", data_dir.display().to_string()),
-            ("PORTAL_PUBLIC_URL", format!("http://{addr}")),
-        ];
+        let vars =
+            [("PORTAL_DATA_DIR", data_dir.display().to_string()), ("PORTAL_PUBLIC_URL", format!("http://{addr}"))];
         let config = Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
             .expect("local config");
         let state = Arc::new(AppState::from_config(config).expect("embedded state"));
@@ -114,7 +112,8 @@ impl Page {
     /// The value of a hidden input by name.
     pub fn hidden(&self, name: &str) -> String {
         let marker = format!("name=\"{name}\" value=\"");
-        let start = self.body.find(&marker).unwrap_or_else(|| panic!("no field {name} in {}", self.body)) + marker.len();
+        let start =
+            self.body.find(&marker).unwrap_or_else(|| panic!("no field {name} in {}", self.body)) + marker.len();
         self.body[start..].split('"').next().unwrap_or_default().to_string()
     }
 
@@ -138,10 +137,8 @@ fn path_matches(cookie_path: &str, request_path: &str) -> bool {
 
 impl Browser {
     pub fn new(base: &str) -> Browser {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("http client");
+        let client =
+            reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client");
         Browser { client, base: base.trim_end_matches('/').to_string(), cookies: Mutex::new(Vec::new()) }
     }
 
@@ -163,7 +160,11 @@ impl Browser {
     fn cookie_header(&self, path: &str) -> String {
         let path = path.split('?').next().unwrap_or(path);
         let jar = self.cookies.lock().unwrap();
-        jar.iter().filter(|c| path_matches(&c.path, path)).map(|c| format!("{}={}", c.name, c.value)).collect::<Vec<_>>().join("; ")
+        jar.iter()
+            .filter(|c| path_matches(&c.path, path))
+            .map(|c| format!("{}={}", c.name, c.value))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     fn remember(&self, page: &Page) {
@@ -205,13 +206,15 @@ impl Browser {
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
-        let request = self.client.post(format!("{}{path}", self.base)).header("cookie", self.cookie_header(path)).form(form);
+        let request =
+            self.client.post(format!("{}{path}", self.base)).header("cookie", self.cookie_header(path)).form(form);
         self.finish(request).await
     }
 
     /// A POST with extra headers (e.g. a forged Origin).
     pub async fn post_with(&self, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Page {
-        let mut request = self.client.post(format!("{}{path}", self.base)).header("cookie", self.cookie_header(path)).form(form);
+        let mut request =
+            self.client.post(format!("{}{path}", self.base)).header("cookie", self.cookie_header(path)).form(form);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }

@@ -32,7 +32,8 @@ fn switch_href(path: &str, locale: Locale) -> String {
 pub fn login_form(locale: Locale, settings: &BusinessSettings, csrf: &str, email: &str, problem: Option<&str>) -> Html {
     let t = texts(locale);
     let switch = switch_href(&url::login(), locale);
-    let frame = Frame { locale, settings: Some(settings), title: t.login_title, nav: None, language_switch: Some(&switch) };
+    let frame =
+        Frame { locale, settings: Some(settings), title: t.login_title, nav: None, language_switch: Some(&switch) };
     layout(
         frame,
         html! {
@@ -73,7 +74,8 @@ pub fn login_sent(locale: Locale, settings: &BusinessSettings, email: &str) -> H
 
 pub fn login_confirm(locale: Locale, settings: &BusinessSettings, csrf: &str, token: &str) -> Html {
     let t = texts(locale);
-    let frame = Frame { locale, settings: Some(settings), title: t.login_confirm_title, nav: None, language_switch: None };
+    let frame =
+        Frame { locale, settings: Some(settings), title: t.login_confirm_title, nav: None, language_switch: None };
     layout(
         frame,
         html! {
@@ -131,7 +133,8 @@ pub fn dashboard(d: Dashboard<'_>) -> Html {
     let customer = d.contact.role.is_customer();
     let supplier = d.contact.role.is_supplier();
     let nav = Nav { contact: d.contact, current: None, csrf_token: d.csrf };
-    let frame = Frame { locale, settings: Some(d.settings), title: t.dashboard_title, nav: Some(nav), language_switch: None };
+    let frame =
+        Frame { locale, settings: Some(d.settings), title: t.dashboard_title, nav: Some(nav), language_switch: None };
     let truncated = |list: &[DocumentSummary]| list.len() >= d.open_limit;
     layout(
         frame,
@@ -176,7 +179,13 @@ pub fn dashboard(d: Dashboard<'_>) -> Html {
     )
 }
 
-fn summary_table(locale: Locale, kind: DocumentKind, rows: &[&DocumentSummary], today: Date, truncated: bool) -> Markup {
+fn summary_table(
+    locale: Locale,
+    kind: DocumentKind,
+    rows: &[&DocumentSummary],
+    today: Date,
+    truncated: bool,
+) -> Markup {
     let t = texts(locale);
     html! {
         @if rows.is_empty() {
@@ -321,7 +330,8 @@ pub fn document(p: DocumentPage<'_>) -> Html {
     let title = format!("{} {}", i18n::kind_name(locale, doc.kind), doc.number.as_str());
     let nav = p.nav_csrf.map(|csrf| Nav { contact: p.contact, current: Some(doc.kind), csrf_token: csrf });
     let frame = Frame { locale, settings: Some(p.settings), title: &title, nav, language_switch: None };
-    let (business_heading, contact_heading) = if doc.kind.is_purchase() { (t.bill_to, t.supplier_to) } else { (t.supplier_to, t.bill_to) };
+    let (business_heading, contact_heading) =
+        if doc.kind.is_purchase() { (t.bill_to, t.supplier_to) } else { (t.supplier_to, t.bill_to) };
     let amount_due = doc.amount_due(&totals);
     layout(
         frame,

@@ -2,8 +2,10 @@
 
 use portal_dev_server::demo;
 use portal_domain::document::{AccessLink, DocumentNumber, LinkNonce};
-use portal_domain::{ContactId, Currency, Document, DocumentId, DocumentKind, DocumentStatus, Line, Locale, Money, VatRate};
 use portal_domain::totals::{Discount, Quantity};
+use portal_domain::{
+    ContactId, Currency, Document, DocumentId, DocumentKind, DocumentStatus, Line, Locale, Money, VatRate,
+};
 use portal_e2e::TestApp;
 use time::Duration;
 
@@ -174,7 +176,7 @@ async fn foreign_unknown_and_malformed_documents_are_404() {
     let app = TestApp::spawn().await;
     let browser = app.logged_in(demo::CUSTOMER_EMAIL).await;
     for path in [
-        "/documents/invoices/d-f2026-0115",        // another contact's
+        "/documents/invoices/d-f2026-0115",         // another contact's
         "/documents/invoices/d-nope",               // unknown
         "/documents/invoices/D-F2026-0112",         // malformed id
         "/documents/invoices/..%2F..%2Fetc",        // traversal

@@ -1,8 +1,8 @@
 //! Per-document access links: one document, nothing else, and dead once rotated.
 
 use portal_dev_server::demo;
-use portal_domain::document::LinkNonce;
 use portal_domain::DocumentId;
+use portal_domain::document::LinkNonce;
 use portal_e2e::TestApp;
 
 async fn link_of(app: &TestApp, id: &str) -> String {

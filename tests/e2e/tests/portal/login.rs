@@ -2,8 +2,8 @@
 //! rest, rate-limited and silent about who has an account.
 
 use portal_dev_server::demo;
-use portal_domain::ports::LoginToken;
 use portal_domain::ContactId;
+use portal_domain::ports::LoginToken;
 use portal_e2e::{TestApp, confirm_path};
 use time::Duration;
 
@@ -97,7 +97,11 @@ async fn posts_without_a_valid_csrf_token_change_nothing() {
     let forged = browser.post("/login", &[("csrf", "AAAA"), ("email", demo::CUSTOMER_EMAIL)]).await;
     assert_eq!(forged.status, 403);
     let cross_site = browser
-        .post_with("/login", &[("csrf", &form.csrf()), ("email", demo::CUSTOMER_EMAIL)], &[("origin", "https://evil.example")])
+        .post_with(
+            "/login",
+            &[("csrf", &form.csrf()), ("email", demo::CUSTOMER_EMAIL)],
+            &[("origin", "https://evil.example")],
+        )
         .await;
     assert_eq!(cross_site.status, 403);
     let other_browser = app.browser();

@@ -41,7 +41,8 @@ fn every_template_route_is_mounted_by_the_local_server_and_vice_versa() {
         .map(|(route, _)| (route.function.to_string(), route.method.to_string(), route.path.to_string()))
         .collect();
     assert_eq!(template_routes(), mounted);
-    let declared: BTreeSet<_> = ALL.iter().map(|r| (r.function.to_string(), r.method.to_string(), r.path.to_string())).collect();
+    let declared: BTreeSet<_> =
+        ALL.iter().map(|r| (r.function.to_string(), r.method.to_string(), r.path.to_string())).collect();
     assert_eq!(declared, mounted, "the local server mounts exactly portal_web::routes::ALL");
 }
 
