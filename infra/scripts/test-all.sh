@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test of the portal. Works on a fresh machine: it installs what the
-# tests need (Chromium from Debian, npm packages), starts what they need on
-# 127.0.0.1, and stops it. Honours CARGO_TARGET_DIR (CI points it at a cache).
+# tests need (moto in .venv/, Chromium from Debian, npm packages), starts what
+# they need on 127.0.0.1 (the AWS emulator, the local server), and stops it.
+# Honours CARGO_TARGET_DIR (CI points it at a cache outside the clone).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+
+# Everything below runs with the AWS emulator up.
+if [ -z "${PORTAL_TEST_AWS_ENDPOINT:-}" ]; then
+    exec infra/scripts/with-emulator.sh "$0" "$@"
+fi
+
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
@@ -23,8 +30,11 @@ else
     echo "warning: clippy is not installed; lints not checked" >&2
 fi
 
-step "Unit, contract and HTTP end-to-end tests (cargo test)"
+step "Unit, contract, emulator and HTTP end-to-end tests (embedded backends)"
 cargo test --workspace --locked
+
+step "HTTP end-to-end tests again on the AWS backends (emulator)"
+PORTAL_TEST_BACKENDS=aws cargo test --locked -p portal-e2e --test portal
 
 step "Browser tests (Chromium + playwright-core + axe-core)"
 cargo build -p portal-dev-server --locked

@@ -101,6 +101,7 @@ async fn send_link_if_allowed(
         subject: content.subject,
         text: content.text,
         html: content.html,
+        attachments: Vec::new(),
     };
     // A failed send is logged, not shown: showing it would tell strangers that
     // this address has portal access.

@@ -3,6 +3,7 @@
 //! backends. Dev-only pages (the mail outbox) live under `/dev/` and exist only
 //! here, never in a Lambda function.
 
+pub mod blobs_page;
 pub mod demo;
 pub mod links_page;
 pub mod outbox;
@@ -57,7 +58,12 @@ pub fn mounts() -> Vec<(Route, Handler)> {
 
 /// Routes the local server adds for developers (not Lambda functions).
 pub fn dev_routes() -> Vec<(Method, &'static str)> {
-    vec![(Method::GET, outbox::LIST_PATH), (Method::GET, outbox::MESSAGE_PATH), (Method::GET, links_page::PATH)]
+    vec![
+        (Method::GET, outbox::LIST_PATH),
+        (Method::GET, outbox::MESSAGE_PATH),
+        (Method::GET, links_page::PATH),
+        (Method::GET, "/dev/blobs/{key+}"),
+    ]
 }
 
 /// Dispatches one request: a Lambda route, a dev page, or 404.
@@ -69,6 +75,9 @@ pub async fn dispatch(state: &AppState, mounts: &[(Route, Handler)], request: Re
     if request.method() == Method::GET {
         if path == links_page::PATH {
             return links_page::serve(state).await;
+        }
+        if let Some(response) = blobs_page::serve(state, &request).await {
+            return response;
         }
         if let Some(response) = outbox::serve(state, &request).await {
             return response;

@@ -1,10 +1,12 @@
-//! `portal-dev-server`: runs the whole portal locally on 127.0.0.1 with the
-//! embedded backends and demo data. Wiring only; see the library.
+//! `portal-dev-server`: runs the whole portal locally on 127.0.0.1 — with the
+//! embedded backends by default, or the AWS backends (`PORTAL_BACKENDS=aws`),
+//! e.g. against a local emulator (`PORTAL_AWS_ENDPOINT_URL`). Wiring only.
 
 use portal_dev_server::demo;
 use portal_web::AppState;
-use portal_web::config::{Config, ENV_PUBLIC_URL};
+use portal_web::config::{Backends, Config, ENV_PUBLIC_URL};
 use portal_web::state::init_tracing;
+use std::path::Path;
 use std::sync::Arc;
 
 /// `PORTAL_PORT` (default 3000).
@@ -18,14 +20,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = listener.local_addr()?;
     let public_url = std::env::var(ENV_PUBLIC_URL).unwrap_or_else(|_| format!("http://{addr}"));
     let config =
-        Config::from_lookup(
-            |name| {
-                if name == ENV_PUBLIC_URL { Some(public_url.clone()) } else { std::env::var(name).ok() }
-            },
-        )?;
-    let state = Arc::new(AppState::from_config(config)?);
+        Config::from_lookup(|name| if name == ENV_PUBLIC_URL { Some(public_url.clone()) } else { std::env::var(name).ok() })?;
+    if let Backends::Aws(settings) = &config.backends {
+        if let Some(endpoint) = &settings.endpoint_url {
+            // An emulator starts empty: create what template.yaml defines.
+            let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "eu-west-1".into());
+            let sdk = portal_aws::clients::sdk_config_from_env(Some(endpoint)).await;
+            let clients = portal_aws::AwsClients::new(&sdk, true);
+            let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../template.yaml");
+            portal_aws::provision::provision_all(&clients, &template, &settings.table, &settings.bucket, &region, &settings.mail_from)
+                .await?;
+            println!("Provisioned {} and {} on {endpoint}", settings.table, settings.bucket);
+        }
+    }
+    let state = Arc::new(AppState::from_config(config).await?);
     if demo::seed_if_empty(&state).await? {
-        println!("Seeded demo data into {}", state.config.data_dir.display());
+        println!("Seeded demo data");
     }
     println!();
     println!("Portal running at {public_url}/");

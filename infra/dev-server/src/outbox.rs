@@ -6,6 +6,7 @@ use lambda_http::{Body, Request, Response};
 use maud::html;
 use portal_adapters::mail::{StoredMail, read_outbox};
 use portal_domain::Locale;
+use portal_web::config::Backends;
 use portal_web::state::EmbeddedPaths;
 use portal_web::views::{Frame, layout};
 use portal_web::{AppState, respond};
@@ -13,8 +14,13 @@ use portal_web::{AppState, respond};
 pub const LIST_PATH: &str = "/dev/outbox";
 pub const MESSAGE_PATH: &str = "/dev/outbox/{id}";
 
+/// The outbox of the embedded mailer; with the AWS backends mail goes to SES
+/// (or the emulator) and this list is empty.
 fn messages(state: &AppState) -> Vec<StoredMail> {
-    read_outbox(&EmbeddedPaths::under(&state.config.data_dir).outbox).unwrap_or_default()
+    match &state.config.backends {
+        Backends::Embedded { data_dir } => read_outbox(&EmbeddedPaths::under(data_dir).outbox).unwrap_or_default(),
+        Backends::Aws(_) => Vec::new(),
+    }
 }
 
 /// Serves the outbox pages, or `None` if the path is not one of them.

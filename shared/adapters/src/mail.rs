@@ -19,6 +19,9 @@ pub struct StoredMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// File names of the attachments (their bytes are kept beside the message).
+    #[serde(default)]
+    pub attachments: Vec<String>,
 }
 
 pub struct OutboxMailer {
@@ -74,7 +77,12 @@ impl Mailer for OutboxMailer {
             subject: mail.subject.clone(),
             text: mail.text.clone(),
             html: mail.html.clone(),
+            attachments: mail.attachments.iter().map(|a| a.file_name.clone()).collect(),
         };
+        for (index, attachment) in mail.attachments.iter().enumerate() {
+            let path = self.folder.join(format!("{}.{index}.attachment", stored.id));
+            tokio::fs::write(&path, &attachment.bytes).await.map_err(|e| MailError(format!("{}: {e}", path.display())))?;
+        }
         let json = serde_json::to_vec_pretty(&stored).map_err(|e| MailError(e.to_string()))?;
         let path = self.folder.join(format!("{}.json", stored.id));
         tokio::fs::write(&path, json).await.map_err(|e| MailError(format!("{}: {e}", path.display())))

@@ -104,7 +104,15 @@ pub trait LoginTokenStore: Send + Sync {
 pub trait Store: SettingsStore + ContactStore + DocumentStore + ActivityStore + LoginTokenStore {}
 impl<T: SettingsStore + ContactStore + DocumentStore + ActivityStore + LoginTokenStore> Store for T {}
 
-/// An email ready to send.
+/// A file attached to an email (a PDF, a receipt).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// An email ready to send. The sender is the mailer's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingMail {
     pub to: EmailAddress,
@@ -112,6 +120,7 @@ pub struct OutgoingMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    pub attachments: Vec<Attachment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -138,10 +147,26 @@ pub enum BlobError {
     Unavailable(String),
 }
 
+/// Blob keys are `/`-separated segments of `[A-Za-z0-9._-]`, none `.` or `..`,
+/// at most 512 bytes: safe as S3 keys and as relative file paths.
+pub fn check_blob_key(key: &str) -> Result<(), BlobError> {
+    let valid = !key.is_empty()
+        && key.len() <= 512
+        && key.split('/').all(|segment| {
+            !segment.is_empty()
+                && segment != "."
+                && segment != ".."
+                && segment.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        });
+    if valid { Ok(()) } else { Err(BlobError::InvalidKey(key.chars().take(80).collect())) }
+}
+
 #[async_trait]
 pub trait BlobStore: Send + Sync {
     async fn put(&self, key: &str, blob: &Blob) -> Result<(), BlobError>;
     async fn get(&self, key: &str) -> Result<Option<Blob>, BlobError>;
+    /// A URL that downloads the blob as `file_name` until `expires_in` passes.
+    async fn presigned_get(&self, key: &str, file_name: &str, expires_in: std::time::Duration) -> Result<String, BlobError>;
 }
 
 pub trait Clock: Send + Sync {

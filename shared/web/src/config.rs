@@ -9,8 +9,16 @@ pub const ENV_ENVIRONMENT: &str = "PORTAL_ENV";
 pub const ENV_PUBLIC_URL: &str = "PORTAL_PUBLIC_URL";
 /// `PORTAL_SECRET_KEY`: at least 32 bytes; every token key is derived from it.
 pub const ENV_SECRET_KEY: &str = "PORTAL_SECRET_KEY";
-/// `PORTAL_STORAGE`: `embedded` (local default) — the AWS backends come next.
-pub const ENV_STORAGE: &str = "PORTAL_STORAGE";
+/// `PORTAL_BACKENDS`: `embedded` (local default) or `aws`.
+pub const ENV_BACKENDS: &str = "PORTAL_BACKENDS";
+/// `PORTAL_TABLE`: the DynamoDB table (AWS backends).
+pub const ENV_TABLE: &str = "PORTAL_TABLE";
+/// `PORTAL_BUCKET`: the S3 bucket for generated files (AWS backends).
+pub const ENV_BUCKET: &str = "PORTAL_BUCKET";
+/// `PORTAL_AWS_ENDPOINT_URL`: send every AWS call to this endpoint (a local emulator).
+pub const ENV_AWS_ENDPOINT: &str = "PORTAL_AWS_ENDPOINT_URL";
+/// `PORTAL_MAIL_FROM_NAME`: the display name of the sender.
+pub const ENV_MAIL_FROM_NAME: &str = "PORTAL_MAIL_FROM_NAME";
 /// `PORTAL_DATA_DIR`: where embedded backends keep their files (default `.data`).
 pub const ENV_DATA_DIR: &str = "PORTAL_DATA_DIR";
 /// `PORTAL_MAIL_FROM`: the sender of portal mail.
@@ -22,9 +30,23 @@ pub enum Environment {
     Production,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StorageBackend {
-    Embedded,
+/// Which implementation of every port the functions use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backends {
+    /// File table, file blobs, mail outbox folder under `data_dir`.
+    Embedded { data_dir: PathBuf },
+    /// DynamoDB, S3, SES.
+    Aws(AwsSettings),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsSettings {
+    pub table: String,
+    pub bucket: String,
+    pub mail_from: String,
+    pub mail_from_name: Option<String>,
+    /// An emulator's endpoint; `None` for real AWS.
+    pub endpoint_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -33,8 +55,7 @@ pub struct Config {
     /// Origin without trailing slash, used in emailed links and Origin checks.
     pub public_url: String,
     pub secret_key: Vec<u8>,
-    pub storage: StorageBackend,
-    pub data_dir: PathBuf,
+    pub backends: Backends,
     /// Cookies carry `Secure`. Only a local server on plain HTTP turns it off.
     pub secure_cookies: bool,
 }
@@ -47,8 +68,10 @@ pub enum ConfigError {
     WeakSecret,
     #[error("{0} has an unknown value «{1}»")]
     Unknown(&'static str, String),
-    #[error("the embedded storage backend is for local runs only; production needs the AWS backends")]
+    #[error("the embedded backends are for local runs only; production needs PORTAL_BACKENDS=aws")]
     EmbeddedInProduction,
+    #[error("{0} is required with the AWS backends")]
+    MissingForAws(&'static str),
     #[error("{ENV_PUBLIC_URL} must be an https:// origin in production")]
     InsecurePublicUrl,
 }
@@ -63,13 +86,21 @@ impl Config {
             Some(other) => return Err(ConfigError::Unknown(ENV_ENVIRONMENT, other.to_string())),
         };
         let production = environment == Environment::Production;
-        let storage = match get(ENV_STORAGE).as_deref() {
-            None | Some("embedded") => StorageBackend::Embedded,
-            Some(other) => return Err(ConfigError::Unknown(ENV_STORAGE, other.to_string())),
+        let required = |name: &'static str| get(name).filter(|v| !v.trim().is_empty()).ok_or(ConfigError::MissingForAws(name));
+        let backends = match get(ENV_BACKENDS).as_deref() {
+            None | Some("embedded") if production => return Err(ConfigError::EmbeddedInProduction),
+            None | Some("embedded") => Backends::Embedded {
+                data_dir: PathBuf::from(get(ENV_DATA_DIR).unwrap_or_else(|| ".data".to_string())),
+            },
+            Some("aws") => Backends::Aws(AwsSettings {
+                table: required(ENV_TABLE)?,
+                bucket: required(ENV_BUCKET)?,
+                mail_from: required(ENV_MAIL_FROM)?,
+                mail_from_name: get(ENV_MAIL_FROM_NAME),
+                endpoint_url: get(ENV_AWS_ENDPOINT).filter(|v| !v.is_empty()),
+            }),
+            Some(other) => return Err(ConfigError::Unknown(ENV_BACKENDS, other.to_string())),
         };
-        if production && storage == StorageBackend::Embedded {
-            return Err(ConfigError::EmbeddedInProduction);
-        }
         let public_url = match get(ENV_PUBLIC_URL) {
             Some(url) => url.trim_end_matches('/').to_string(),
             None if production => return Err(ConfigError::Missing(ENV_PUBLIC_URL)),
@@ -91,8 +122,7 @@ impl Config {
             secure_cookies: production || public_url.starts_with("https://"),
             public_url,
             secret_key,
-            storage,
-            data_dir: PathBuf::from(get(ENV_DATA_DIR).unwrap_or_else(|| ".data".to_string())),
+            backends,
         })
     }
 
@@ -115,7 +145,7 @@ mod tests {
     fn local_defaults_work_without_any_variable() {
         let c = config(&[]).unwrap();
         assert_eq!(c.environment, Environment::Local);
-        assert_eq!(c.storage, StorageBackend::Embedded);
+        assert_eq!(c.backends, Backends::Embedded { data_dir: PathBuf::from(".data") });
         assert!(!c.secure_cookies);
     }
 
@@ -124,10 +154,28 @@ mod tests {
         let secret = "x".repeat(40);
         let base = [("PORTAL_ENV", "production"), ("PORTAL_PUBLIC_URL", "https://portal.example.es")];
         assert!(matches!(config(&base), Err(ConfigError::EmbeddedInProduction)));
-        let explicit = [base[0], base[1], ("PORTAL_STORAGE", "embedded"), ("PORTAL_SECRET_KEY", secret.as_str())];
+        let explicit = [base[0], base[1], ("PORTAL_BACKENDS", "embedded"), ("PORTAL_SECRET_KEY", secret.as_str())];
         assert!(matches!(config(&explicit), Err(ConfigError::EmbeddedInProduction)));
         assert!(matches!(config(&[("PORTAL_SECRET_KEY", "short")]), Err(ConfigError::WeakSecret)));
         assert!(matches!(config(&[("PORTAL_ENV", "staging")]), Err(ConfigError::Unknown(..))));
+    }
+
+    #[test]
+    fn aws_backends_need_their_resources_named() {
+        let secret = "x".repeat(40);
+        let mut vars = vec![
+            ("PORTAL_ENV", "production"),
+            ("PORTAL_PUBLIC_URL", "https://portal.example.es"),
+            ("PORTAL_SECRET_KEY", secret.as_str()),
+            ("PORTAL_BACKENDS", "aws"),
+            ("PORTAL_TABLE", "portal"),
+            ("PORTAL_BUCKET", "portal-files"),
+        ];
+        assert!(matches!(config(&vars), Err(ConfigError::MissingForAws("PORTAL_MAIL_FROM"))));
+        vars.push(("PORTAL_MAIL_FROM", "portal@example.es"));
+        let c = config(&vars).unwrap();
+        assert!(c.secure_cookies);
+        assert!(matches!(c.backends, Backends::Aws(AwsSettings { endpoint_url: None, .. })));
     }
 
     #[test]

@@ -1,14 +1,18 @@
-//! Everything a handler needs, built once per cold start.
+//! Everything a handler needs, built once per cold start: configuration, keys
+//! and the backends the environment names (SDK clients included).
 
-use crate::config::{Config, ConfigError, StorageBackend};
-use crate::tokens::Keys;
+use crate::config::{AwsSettings, Backends, Config, ConfigError};
+use crate::tokens::{self, Keys};
 use portal_adapters::TableStore;
 use portal_adapters::blob::FsBlobStore;
 use portal_adapters::file_table::FileTable;
 use portal_adapters::mail::OutboxMailer;
 use portal_adapters::system::{RandomIds, SystemClock};
+use portal_adapters::table::Table;
+use portal_aws::{AwsClients, DynamoTable, S3Blobs, SesMailer};
+use portal_domain::EmailAddress;
 use portal_domain::ports::{BlobStore, Clock, IdGenerator, Mailer, Store};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub struct AppState {
@@ -27,6 +31,8 @@ pub enum StartError {
     Config(#[from] ConfigError),
     #[error("cannot open the embedded backends under {path}: {cause}")]
     Embedded { path: PathBuf, cause: String },
+    #[error("PORTAL_MAIL_FROM is not a valid email address")]
+    InvalidSender,
 }
 
 /// The embedded backends' layout under the data folder.
@@ -37,41 +43,64 @@ pub struct EmbeddedPaths {
 }
 
 impl EmbeddedPaths {
-    pub fn under(data_dir: &std::path::Path) -> Self {
-        EmbeddedPaths {
-            table: data_dir.join("table.jsonl"),
-            outbox: data_dir.join("outbox"),
-            blobs: data_dir.join("blobs"),
-        }
+    pub fn under(data_dir: &Path) -> Self {
+        EmbeddedPaths { table: data_dir.join("table.jsonl"), outbox: data_dir.join("outbox"), blobs: data_dir.join("blobs") }
     }
+}
+
+/// The key that signs the embedded blob store's presigned URLs.
+pub fn blob_url_key(config: &Config) -> Vec<u8> {
+    tokens::derive(&config.secret_key, "portal/blob-url/v1")
+}
+
+/// The embedded backends under `data_dir`.
+pub fn embedded_backends(
+    config: &Config,
+    data_dir: &Path,
+) -> Result<(Arc<dyn Table>, Arc<dyn Mailer>, Arc<dyn BlobStore>), StartError> {
+    let paths = EmbeddedPaths::under(data_dir);
+    let failed = |path: &PathBuf, cause: String| StartError::Embedded { path: path.clone(), cause };
+    let table = FileTable::open(&paths.table, SystemClock.now().unix_timestamp()).map_err(|e| failed(&paths.table, e.to_string()))?;
+    let mailer = OutboxMailer::new(&paths.outbox).map_err(|e| failed(&paths.outbox, e.to_string()))?;
+    let blobs = FsBlobStore::new(&paths.blobs, &config.public_url, &blob_url_key(config));
+    Ok((Arc::new(table), Arc::new(mailer), Arc::new(blobs)))
+}
+
+/// The AWS backends, on clients built once from `clients`.
+pub fn aws_backends(
+    settings: &AwsSettings,
+    clients: &AwsClients,
+) -> Result<(Arc<dyn Table>, Arc<dyn Mailer>, Arc<dyn BlobStore>), StartError> {
+    let sender = EmailAddress::parse(&settings.mail_from).map_err(|_| StartError::InvalidSender)?;
+    Ok((
+        Arc::new(DynamoTable::new(clients.dynamo.clone(), &settings.table)),
+        Arc::new(SesMailer::new(clients.ses.clone(), sender, settings.mail_from_name.clone())),
+        Arc::new(S3Blobs::new(clients.s3.clone(), &settings.bucket)),
+    ))
 }
 
 impl AppState {
     /// Reads the configuration and builds the backends it names. A production
     /// configuration never gets here with an embedded backend (`ConfigError`).
     pub async fn from_env() -> Result<AppState, StartError> {
-        AppState::from_config(Config::from_env()?)
+        AppState::from_config(Config::from_env()?).await
     }
 
-    pub fn from_config(config: Config) -> Result<AppState, StartError> {
-        match config.storage {
-            StorageBackend::Embedded => AppState::embedded(config),
-        }
-    }
-
-    fn embedded(config: Config) -> Result<AppState, StartError> {
-        let paths = EmbeddedPaths::under(&config.data_dir);
-        let failed = |path: &PathBuf, cause: String| StartError::Embedded { path: path.clone(), cause };
-        let clock = SystemClock;
-        let table = FileTable::open(&paths.table, clock.now().unix_timestamp())
-            .map_err(|e| failed(&paths.table, e.to_string()))?;
-        let mailer = OutboxMailer::new(&paths.outbox).map_err(|e| failed(&paths.outbox, e.to_string()))?;
+    pub async fn from_config(config: Config) -> Result<AppState, StartError> {
+        let (table, mailer, blobs) = match &config.backends {
+            Backends::Embedded { data_dir } => embedded_backends(&config, data_dir)?,
+            Backends::Aws(settings) => {
+                let sdk = portal_aws::clients::sdk_config_from_env(settings.endpoint_url.as_deref()).await;
+                let clients = AwsClients::new(&sdk, settings.endpoint_url.is_some());
+                aws_backends(settings, &clients)?
+            }
+        };
         Ok(AppState::with_backends(
             config,
-            Arc::new(TableStore::new(Arc::new(table))),
-            Arc::new(mailer),
-            Arc::new(FsBlobStore::new(&paths.blobs)),
-            Arc::new(clock),
+            Arc::new(TableStore::new(table)),
+            mailer,
+            blobs,
+            Arc::new(SystemClock),
             Arc::new(RandomIds),
         ))
     }

@@ -34,7 +34,8 @@ pub struct Keys {
     csrf: hmac::Key,
 }
 
-fn derive(secret: &[u8], purpose: &str) -> Vec<u8> {
+/// A key for one purpose, derived from the configured secret.
+pub fn derive(secret: &[u8], purpose: &str) -> Vec<u8> {
     let master = hmac::Key::new(hmac::HMAC_SHA256, secret);
     hmac::sign(&master, purpose.as_bytes()).as_ref().to_vec()
 }

@@ -3,40 +3,124 @@
 //! cookies the way a browser does (by name and path) and never follows redirects,
 //! so tests can see every step.
 
+use mail_parser::MimeHeaders;
+use portal_adapters::TableStore;
+use portal_adapters::mail::{StoredMail, read_outbox};
+use portal_adapters::system::{RandomIds, SystemClock};
+use portal_adapters::table::Table;
 use portal_dev_server::{RunningServer, demo};
 use portal_web::AppState;
-use portal_web::config::Config;
-use portal_web::state::EmbeddedPaths;
-use std::path::PathBuf;
+use portal_web::config::{Backends, Config};
+use portal_web::state::{EmbeddedPaths, aws_backends, embedded_backends};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-static NEXT_DIR: AtomicU32 = AtomicU32::new(0);
+static NEXT_APP: AtomicU32 = AtomicU32::new(0);
+
+/// `PORTAL_TEST_BACKENDS=aws` runs the suites on the AWS backends against the
+/// emulator at `PORTAL_TEST_AWS_ENDPOINT` (started by `infra/scripts/with-emulator.sh`).
+pub const ENV_TEST_BACKENDS: &str = "PORTAL_TEST_BACKENDS";
+pub const ENV_TEST_AWS_ENDPOINT: &str = "PORTAL_TEST_AWS_ENDPOINT";
+pub const EMULATOR_REGION: &str = "eu-west-1";
+
+/// The emulator endpoint, or a panic that says how to start one.
+pub fn emulator_endpoint() -> String {
+    std::env::var(ENV_TEST_AWS_ENDPOINT).unwrap_or_else(|_| {
+        panic!("{ENV_TEST_AWS_ENDPOINT} is not set: run this suite through infra/scripts/with-emulator.sh (or infra/scripts/test-all.sh)")
+    })
+}
+
+/// AWS clients pointed at the emulator.
+pub fn emulator_clients() -> portal_aws::AwsClients {
+    portal_aws::AwsClients::new(&portal_aws::clients::emulator_config(&emulator_endpoint(), EMULATOR_REGION), true)
+}
+
+/// `template.yaml`, whose table definition the emulator tables are created from.
+pub fn template_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../template.yaml")
+}
+
+/// A unique lowercase name for this process and call (tables, buckets, senders).
+pub fn unique_name(prefix: &str) -> String {
+    format!("{prefix}-{}-{}", std::process::id(), NEXT_APP.fetch_add(1, Ordering::SeqCst))
+}
+
+/// Which backends a test app runs on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TestBackends {
+    Embedded,
+    Aws { endpoint: String, sender: String },
+}
 
 /// A running portal with demo data, removed when dropped.
 pub struct TestApp {
     pub server: RunningServer,
     pub data_dir: PathBuf,
+    pub table: Arc<dyn Table>,
+    pub backends: TestBackends,
 }
 
 impl TestApp {
+    /// A portal on the backends named by `PORTAL_TEST_BACKENDS` (embedded by default).
     pub async fn spawn() -> TestApp {
-        let data_dir = std::env::temp_dir().join(format!(
-            "portal-e2e-{}-{}",
-            std::process::id(),
-            NEXT_DIR.fetch_add(1, Ordering::SeqCst)
-        ));
+        let aws = std::env::var(ENV_TEST_BACKENDS).is_ok_and(|v| v == "aws");
+        TestApp::spawn_on(aws).await
+    }
+
+    pub async fn spawn_on(aws: bool) -> TestApp {
+        let name = unique_name("portal-e2e");
+        let data_dir = std::env::temp_dir().join(&name);
         let _ = std::fs::remove_dir_all(&data_dir);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
-        let vars =
-            [("PORTAL_DATA_DIR", data_dir.display().to_string()), ("PORTAL_PUBLIC_URL", format!("http://{addr}"))];
+        let mut vars = vec![
+            ("PORTAL_DATA_DIR", data_dir.display().to_string()),
+            ("PORTAL_PUBLIC_URL", format!("http://{addr}")),
+        ];
+        let backends = if aws {
+            let sender = format!("{name}@ebro-instalaciones.es");
+            vars.extend([
+                ("PORTAL_BACKENDS", "aws".to_string()),
+                ("PORTAL_TABLE", name.clone()),
+                ("PORTAL_BUCKET", name.clone()),
+                ("PORTAL_MAIL_FROM", sender.clone()),
+                ("PORTAL_AWS_ENDPOINT_URL", emulator_endpoint()),
+            ]);
+            TestBackends::Aws { endpoint: emulator_endpoint(), sender }
+        } else {
+            TestBackends::Embedded
+        };
         let config = Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
-            .expect("local config");
-        let state = Arc::new(AppState::from_config(config).expect("embedded state"));
+            .expect("test config");
+        let (table, mailer, blobs) = match &config.backends {
+            Backends::Embedded { data_dir } => embedded_backends(&config, data_dir).expect("embedded backends"),
+            Backends::Aws(settings) => {
+                let clients = emulator_clients();
+                portal_aws::provision::provision_all(
+                    &clients,
+                    &template_path(),
+                    &settings.table,
+                    &settings.bucket,
+                    EMULATOR_REGION,
+                    &settings.mail_from,
+                )
+                .await
+                .expect("provision the emulator");
+                aws_backends(settings, &clients).expect("aws backends")
+            }
+        };
+        let state = Arc::new(AppState::with_backends(
+            config,
+            Arc::new(TableStore::new(table.clone())),
+            mailer,
+            blobs,
+            Arc::new(SystemClock),
+            Arc::new(RandomIds),
+        ));
         demo::seed_if_empty(&state).await.expect("demo data");
         let server = portal_dev_server::spawn(listener, state).await.expect("spawn server");
-        TestApp { server, data_dir }
+        TestApp { server, data_dir, table, backends }
     }
 
     pub fn state(&self) -> &AppState {
@@ -47,9 +131,13 @@ impl TestApp {
         Browser::new(&self.server.url(""))
     }
 
-    /// Every mail in the outbox, newest first.
-    pub fn outbox(&self) -> Vec<portal_adapters::mail::StoredMail> {
-        portal_adapters::mail::read_outbox(&EmbeddedPaths::under(&self.data_dir).outbox).unwrap_or_default()
+    /// Every mail this app sent, newest first: from the outbox folder, or
+    /// from what the emulator received from this app's sender.
+    pub async fn outbox(&self) -> Vec<StoredMail> {
+        match &self.backends {
+            TestBackends::Embedded => read_outbox(&EmbeddedPaths::under(&self.data_dir).outbox).unwrap_or_default(),
+            TestBackends::Aws { endpoint, sender } => emulator_mail(endpoint, sender).await,
+        }
     }
 
     /// Logs `email` in through the real flow (form, outbox, confirm) and returns the browser.
@@ -59,7 +147,7 @@ impl TestApp {
         assert_eq!(form.status, 200, "{}", form.body);
         let sent = browser.post("/login", &[("csrf", &form.csrf()), ("email", email)]).await;
         assert_eq!(sent.status, 200, "{}", sent.body);
-        let mail = self.outbox().into_iter().find(|m| m.to == email).expect("a login mail");
+        let mail = self.outbox().await.into_iter().find(|m| m.to == email).expect("a login mail");
         let confirm = browser.get(&confirm_path(&mail.text)).await;
         assert_eq!(confirm.status, 200, "{}", confirm.body);
         let token = confirm.hidden("token");
@@ -67,6 +155,37 @@ impl TestApp {
         assert_eq!(done.status, 303, "{}", done.body);
         browser
     }
+}
+
+/// The mail the emulator's SES received from `sender`, parsed from raw MIME, newest first.
+pub async fn emulator_mail(endpoint: &str, sender: &str) -> Vec<StoredMail> {
+    let data: serde_json::Value = reqwest::get(format!("{endpoint}/moto-api/data.json"))
+        .await
+        .expect("emulator state")
+        .json()
+        .await
+        .expect("emulator state is JSON");
+    let raw = data["ses"]["RawMessage"].as_array().cloned().unwrap_or_default();
+    let mut mails: Vec<StoredMail> = raw
+        .iter()
+        .filter(|m| m["source"].as_str() == Some(sender))
+        .filter_map(|m| {
+            let mime = m["raw_data"].as_str()?;
+            let parsed = mail_parser::MessageParser::default().parse(mime.as_bytes())?;
+            Some(StoredMail {
+                id: m["id"].as_str().unwrap_or_default().to_string(),
+                sent_at: time::OffsetDateTime::now_utc(),
+                to: m["destinations"][0].as_str().unwrap_or_default().to_string(),
+                reply_to: parsed.reply_to().and_then(|a| a.first()).and_then(|a| a.address()).map(str::to_string),
+                subject: parsed.subject().unwrap_or_default().to_string(),
+                text: parsed.body_text(0).map(|t| t.to_string()).unwrap_or_default(),
+                html: parsed.body_html(0).map(|t| t.to_string()).unwrap_or_default(),
+                attachments: parsed.attachments().filter_map(|a| a.attachment_name().map(str::to_string)).collect(),
+            })
+        })
+        .collect();
+    mails.reverse();
+    mails
 }
 
 impl Drop for TestApp {

@@ -19,7 +19,7 @@ async fn a_contact_logs_in_with_an_emailed_link_that_works_once() {
     assert_eq!(sent.status, 200);
     assert!(sent.body.contains("Revisa tu correo"));
 
-    let mails = app.outbox();
+    let mails = app.outbox().await;
     assert_eq!(mails.len(), 1);
     let mail = &mails[0];
     assert_eq!(mail.to, demo::CUSTOMER_EMAIL);
@@ -30,9 +30,10 @@ async fn a_contact_logs_in_with_an_emailed_link_that_works_once() {
     let token = link.split("token=").nth(1).unwrap().to_string();
 
     // The token is stored only as its digest.
-    let table = std::fs::read_to_string(app.data_dir.join("table.jsonl")).unwrap();
-    assert!(!table.contains(&token));
-    assert!(table.contains(&portal_web::tokens::digest_hex(&token)));
+    let digest = portal_web::tokens::digest_hex(&token);
+    let stored = app.table.get(&portal_adapters::keys::login_token(&digest)).await.unwrap().expect("token stored by digest");
+    assert!(!stored.data.contains(&token) && !stored.key.pk.contains(&token));
+    assert!(app.table.get(&portal_adapters::keys::login_token(&token)).await.unwrap().is_none());
 
     // GET (mail scanners) does not spend the link.
     for _ in 0..2 {
@@ -70,7 +71,7 @@ async fn the_answer_is_the_same_for_unknown_and_portal_less_addresses_and_no_mai
     }
     assert_eq!(bodies[0], bodies[1]);
     assert_eq!(bodies[1], bodies[2]);
-    let recipients: Vec<String> = app.outbox().into_iter().map(|m| m.to).collect();
+    let recipients: Vec<String> = app.outbox().await.into_iter().map(|m| m.to).collect();
     assert_eq!(recipients, vec![demo::CUSTOMER_EMAIL.to_string()]);
 }
 
@@ -84,7 +85,7 @@ async fn a_malformed_email_gets_a_clear_400_and_the_form_back() {
     assert_eq!(page.status, 400);
     assert!(page.body.contains("Enter a valid email address"));
     assert!(page.body.contains("not-an-email&lt;script&gt;"), "typed value kept, escaped");
-    assert!(app.outbox().is_empty());
+    assert!(app.outbox().await.is_empty());
 }
 
 #[tokio::test]
@@ -107,7 +108,7 @@ async fn posts_without_a_valid_csrf_token_change_nothing() {
     let other_browser = app.browser();
     let stolen_token = other_browser.post("/login", &[("csrf", &form.csrf()), ("email", demo::CUSTOMER_EMAIL)]).await;
     assert_eq!(stolen_token.status, 403, "a token is bound to its browser's cookie");
-    assert!(app.outbox().is_empty());
+    assert!(app.outbox().await.is_empty());
 }
 
 #[tokio::test]
@@ -145,7 +146,7 @@ async fn login_links_are_rate_limited_per_address_without_telling() {
         let page = browser.post("/login", &[("csrf", &form.csrf()), ("email", demo::SUPPLIER_EMAIL)]).await;
         assert_eq!(page.status, 200);
     }
-    assert_eq!(app.outbox().len() as u64, portal_login::LINKS_PER_EMAIL);
+    assert_eq!(app.outbox().await.len() as u64, portal_login::LINKS_PER_EMAIL);
 }
 
 #[tokio::test]

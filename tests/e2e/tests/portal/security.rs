@@ -39,7 +39,7 @@ async fn session_cookies_are_http_only_and_same_site() {
     let csrf_cookie = form.set_cookies().into_iter().find(|c| c.starts_with("portal_csrf=")).unwrap();
     assert!(csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Lax"));
     browser.post("/login", &[("csrf", &form.csrf()), ("email", demo::CUSTOMER_EMAIL)]).await;
-    let mail = app.outbox().remove(0);
+    let mail = app.outbox().await.remove(0);
     let confirm = browser.get(&portal_e2e::confirm_path(&mail.text)).await;
     let done = browser.post("/login/confirm", &[("csrf", &confirm.csrf()), ("token", &confirm.hidden("token"))]).await;
     let session = done.set_cookies().into_iter().find(|c| c.starts_with("portal_session=")).unwrap();

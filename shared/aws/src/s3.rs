@@ -1,0 +1,76 @@
+//! Blobs in a private S3 bucket, served through short-lived presigned GETs.
+
+use crate::describe;
+use async_trait::async_trait;
+use aws_sdk_s3::Client;
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::primitives::ByteStream;
+use portal_adapters::blob::content_disposition;
+use portal_domain::ports::{Blob, BlobError, BlobStore, check_blob_key};
+use std::time::Duration;
+
+/// S3 refuses presigned URLs valid for longer than a week.
+const MAX_PRESIGN: Duration = Duration::from_secs(7 * 24 * 3600);
+
+#[derive(Clone, Debug)]
+pub struct S3Blobs {
+    client: Client,
+    bucket: String,
+}
+
+impl S3Blobs {
+    pub fn new(client: Client, bucket: impl Into<String>) -> Self {
+        S3Blobs { client, bucket: bucket.into() }
+    }
+}
+
+#[async_trait]
+impl BlobStore for S3Blobs {
+    async fn put(&self, key: &str, blob: &Blob) -> Result<(), BlobError> {
+        check_blob_key(key)?;
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(&blob.content_type)
+            .body(ByteStream::from(blob.bytes.clone()))
+            .send()
+            .await
+            .map_err(|e| BlobError::Unavailable(format!("S3 PutObject failed: {}", describe(&e))))?;
+        Ok(())
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Blob>, BlobError> {
+        check_blob_key(key)?;
+        let output = match self.client.get_object().bucket(&self.bucket).key(key).send().await {
+            Ok(output) => output,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => return Ok(None),
+            Err(e) => return Err(BlobError::Unavailable(format!("S3 GetObject failed: {}", describe(&e)))),
+        };
+        let content_type = output.content_type().unwrap_or("application/octet-stream").to_string();
+        let bytes = output
+            .body
+            .collect()
+            .await
+            .map_err(|e| BlobError::Unavailable(format!("S3 GetObject body: {e}")))?
+            .into_bytes()
+            .to_vec();
+        Ok(Some(Blob { content_type, bytes }))
+    }
+
+    async fn presigned_get(&self, key: &str, file_name: &str, expires_in: Duration) -> Result<String, BlobError> {
+        check_blob_key(key)?;
+        let config = PresigningConfig::expires_in(expires_in.min(MAX_PRESIGN))
+            .map_err(|e| BlobError::Unavailable(format!("presigning config: {e}")))?;
+        let request = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .response_content_disposition(content_disposition(file_name))
+            .presigned(config)
+            .await
+            .map_err(|e| BlobError::Unavailable(format!("S3 presign failed: {}", describe(&e))))?;
+        Ok(request.uri().to_string())
+    }
+}
