@@ -12,7 +12,8 @@ use portal_web::{AppState, http, respond};
 pub async fn serve(state: &AppState, request: &Request) -> Option<Response<Body>> {
     let key = request.uri().path().strip_prefix(PRESIGNED_PREFIX)?;
     let Backends::Embedded { data_dir } = &state.config.backends else { return None };
-    let store = FsBlobStore::new(EmbeddedPaths::under(data_dir).blobs, &state.config.public_url, &blob_url_key(&state.config));
+    let store =
+        FsBlobStore::new(EmbeddedPaths::under(data_dir).blobs, &state.config.public_url, &blob_url_key(&state.config));
     let query = http::query(request);
     let expires = query.get("expires").and_then(|e| e.parse::<i64>().ok()).unwrap_or(0);
     let disposition = query.get("disposition").cloned().unwrap_or_default();

@@ -20,18 +20,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = listener.local_addr()?;
     let public_url = std::env::var(ENV_PUBLIC_URL).unwrap_or_else(|_| format!("http://{addr}"));
     let config =
-        Config::from_lookup(|name| if name == ENV_PUBLIC_URL { Some(public_url.clone()) } else { std::env::var(name).ok() })?;
-    if let Backends::Aws(settings) = &config.backends {
-        if let Some(endpoint) = &settings.endpoint_url {
-            // An emulator starts empty: create what template.yaml defines.
-            let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "eu-west-1".into());
-            let sdk = portal_aws::clients::sdk_config_from_env(Some(endpoint)).await;
-            let clients = portal_aws::AwsClients::new(&sdk, true);
-            let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../template.yaml");
-            portal_aws::provision::provision_all(&clients, &template, &settings.table, &settings.bucket, &region, &settings.mail_from)
-                .await?;
-            println!("Provisioned {} and {} on {endpoint}", settings.table, settings.bucket);
-        }
+        Config::from_lookup(
+            |name| if name == ENV_PUBLIC_URL { Some(public_url.clone()) } else { std::env::var(name).ok() },
+        )?;
+    if let Backends::Aws(settings) = &config.backends
+        && let Some(endpoint) = &settings.endpoint_url
+    {
+        // An emulator starts empty: create what template.yaml defines.
+        let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "eu-west-1".into());
+        let sdk = portal_aws::clients::sdk_config_from_env(Some(endpoint)).await;
+        let clients = portal_aws::AwsClients::new(&sdk, true);
+        let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../template.yaml");
+        portal_aws::provision::provision_all(
+            &clients,
+            &template,
+            &settings.table,
+            &settings.bucket,
+            &region,
+            &settings.mail_from,
+        )
+        .await?;
+        println!("Provisioned {} and {} on {endpoint}", settings.table, settings.bucket);
     }
     let state = Arc::new(AppState::from_config(config).await?);
     if demo::seed_if_empty(&state).await? {

@@ -24,10 +24,8 @@ pub struct FsBlobStore {
 /// `attachment; filename="..."; filename*=UTF-8''...` — a plain-ASCII fallback
 /// for old clients and the exact UTF-8 name for the rest (RFC 6266).
 pub fn content_disposition(file_name: &str) -> String {
-    let fallback: String = file_name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || " ._-()".contains(c) { c } else { '_' })
-        .collect();
+    let fallback: String =
+        file_name.chars().map(|c| if c.is_ascii_alphanumeric() || " ._-()".contains(c) { c } else { '_' }).collect();
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", percent_encode(file_name))
 }
 

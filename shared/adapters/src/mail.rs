@@ -81,7 +81,9 @@ impl Mailer for OutboxMailer {
         };
         for (index, attachment) in mail.attachments.iter().enumerate() {
             let path = self.folder.join(format!("{}.{index}.attachment", stored.id));
-            tokio::fs::write(&path, &attachment.bytes).await.map_err(|e| MailError(format!("{}: {e}", path.display())))?;
+            tokio::fs::write(&path, &attachment.bytes)
+                .await
+                .map_err(|e| MailError(format!("{}: {e}", path.display())))?;
         }
         let json = serde_json::to_vec_pretty(&stored).map_err(|e| MailError(e.to_string()))?;
         let path = self.folder.join(format!("{}.json", stored.id));

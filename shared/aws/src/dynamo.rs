@@ -119,9 +119,10 @@ fn condition_expression(condition: Condition) -> (Option<String>, Option<Attribu
         Condition::Always => (None, None),
         Condition::NotExists => (Some(format!("attribute_not_exists({PK})")), None),
         Condition::Exists => (Some(format!("attribute_exists({PK})")), None),
-        Condition::VersionIs(version) => {
-            (Some(format!("{VERSION} = :expected_version")), Some(HashMap::from([(":expected_version".into(), n(version))])))
-        }
+        Condition::VersionIs(version) => (
+            Some(format!("{VERSION} = :expected_version")),
+            Some(HashMap::from([(":expected_version".into(), n(version))])),
+        ),
     }
 }
 
@@ -174,7 +175,8 @@ impl DynamoTable {
                         .set_key(Some(key_attributes(&key)))
                         // A check needs an expression; `Always` checks nothing.
                         .condition_expression(
-                            expression.unwrap_or_else(|| format!("attribute_exists({PK}) OR attribute_not_exists({PK})")),
+                            expression
+                                .unwrap_or_else(|| format!("attribute_exists({PK}) OR attribute_not_exists({PK})")),
                         )
                         .set_expression_attribute_values(values)
                         .build()
@@ -229,7 +231,8 @@ impl DynamoTable {
         match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => Ok(()),
             Err(error) => {
-                if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = error.as_service_error() {
+                if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = error.as_service_error()
+                {
                     let failed: Vec<usize> = cancelled
                         .cancellation_reasons()
                         .iter()

@@ -42,7 +42,8 @@ fn key_schema(value: &Value) -> Result<Vec<KeySchemaElement>, ProvisionError> {
 
 /// Reads the table definition from `template.yaml`.
 pub fn table_definition(template: &Path) -> Result<Value, ProvisionError> {
-    let source = std::fs::read_to_string(template).map_err(|e| ProvisionError::Template(format!("{}: {e}", template.display())))?;
+    let source = std::fs::read_to_string(template)
+        .map_err(|e| ProvisionError::Template(format!("{}: {e}", template.display())))?;
     let parsed: Value = serde_norway::from_str(&source).map_err(|e| ProvisionError::Template(e.to_string()))?;
     let properties = parsed["Resources"][TABLE_RESOURCE]["Properties"].clone();
     if properties.is_null() {
@@ -79,7 +80,9 @@ pub async fn create_table(clients: &AwsClients, template: &Path, table_name: &st
                 .set_key_schema(Some(key_schema(&index["KeySchema"])?))
                 .projection(
                     Projection::builder()
-                        .projection_type(ProjectionType::from(text(&projection["ProjectionType"], "ProjectionType")?.as_str()))
+                        .projection_type(ProjectionType::from(
+                            text(&projection["ProjectionType"], "ProjectionType")?.as_str(),
+                        ))
                         .set_non_key_attributes((!non_key.is_empty()).then_some(non_key))
                         .build(),
                 )

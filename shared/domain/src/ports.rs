@@ -166,7 +166,12 @@ pub trait BlobStore: Send + Sync {
     async fn put(&self, key: &str, blob: &Blob) -> Result<(), BlobError>;
     async fn get(&self, key: &str) -> Result<Option<Blob>, BlobError>;
     /// A URL that downloads the blob as `file_name` until `expires_in` passes.
-    async fn presigned_get(&self, key: &str, file_name: &str, expires_in: std::time::Duration) -> Result<String, BlobError>;
+    async fn presigned_get(
+        &self,
+        key: &str,
+        file_name: &str,
+        expires_in: std::time::Duration,
+    ) -> Result<String, BlobError>;
 }
 
 pub trait Clock: Send + Sync {

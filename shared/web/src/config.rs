@@ -86,12 +86,13 @@ impl Config {
             Some(other) => return Err(ConfigError::Unknown(ENV_ENVIRONMENT, other.to_string())),
         };
         let production = environment == Environment::Production;
-        let required = |name: &'static str| get(name).filter(|v| !v.trim().is_empty()).ok_or(ConfigError::MissingForAws(name));
+        let required =
+            |name: &'static str| get(name).filter(|v| !v.trim().is_empty()).ok_or(ConfigError::MissingForAws(name));
         let backends = match get(ENV_BACKENDS).as_deref() {
             None | Some("embedded") if production => return Err(ConfigError::EmbeddedInProduction),
-            None | Some("embedded") => Backends::Embedded {
-                data_dir: PathBuf::from(get(ENV_DATA_DIR).unwrap_or_else(|| ".data".to_string())),
-            },
+            None | Some("embedded") => {
+                Backends::Embedded { data_dir: PathBuf::from(get(ENV_DATA_DIR).unwrap_or_else(|| ".data".to_string())) }
+            }
             Some("aws") => Backends::Aws(AwsSettings {
                 table: required(ENV_TABLE)?,
                 bucket: required(ENV_BUCKET)?,

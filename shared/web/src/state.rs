@@ -44,8 +44,19 @@ pub struct EmbeddedPaths {
 
 impl EmbeddedPaths {
     pub fn under(data_dir: &Path) -> Self {
-        EmbeddedPaths { table: data_dir.join("table.jsonl"), outbox: data_dir.join("outbox"), blobs: data_dir.join("blobs") }
+        EmbeddedPaths {
+            table: data_dir.join("table.jsonl"),
+            outbox: data_dir.join("outbox"),
+            blobs: data_dir.join("blobs"),
+        }
     }
+}
+
+/// One implementation of each backend port, before the repository wraps the table.
+pub struct BackendSet {
+    pub table: Arc<dyn Table>,
+    pub mailer: Arc<dyn Mailer>,
+    pub blobs: Arc<dyn BlobStore>,
 }
 
 /// The key that signs the embedded blob store's presigned URLs.
@@ -54,29 +65,24 @@ pub fn blob_url_key(config: &Config) -> Vec<u8> {
 }
 
 /// The embedded backends under `data_dir`.
-pub fn embedded_backends(
-    config: &Config,
-    data_dir: &Path,
-) -> Result<(Arc<dyn Table>, Arc<dyn Mailer>, Arc<dyn BlobStore>), StartError> {
+pub fn embedded_backends(config: &Config, data_dir: &Path) -> Result<BackendSet, StartError> {
     let paths = EmbeddedPaths::under(data_dir);
     let failed = |path: &PathBuf, cause: String| StartError::Embedded { path: path.clone(), cause };
-    let table = FileTable::open(&paths.table, SystemClock.now().unix_timestamp()).map_err(|e| failed(&paths.table, e.to_string()))?;
+    let table = FileTable::open(&paths.table, SystemClock.now().unix_timestamp())
+        .map_err(|e| failed(&paths.table, e.to_string()))?;
     let mailer = OutboxMailer::new(&paths.outbox).map_err(|e| failed(&paths.outbox, e.to_string()))?;
     let blobs = FsBlobStore::new(&paths.blobs, &config.public_url, &blob_url_key(config));
-    Ok((Arc::new(table), Arc::new(mailer), Arc::new(blobs)))
+    Ok(BackendSet { table: Arc::new(table), mailer: Arc::new(mailer), blobs: Arc::new(blobs) })
 }
 
 /// The AWS backends, on clients built once from `clients`.
-pub fn aws_backends(
-    settings: &AwsSettings,
-    clients: &AwsClients,
-) -> Result<(Arc<dyn Table>, Arc<dyn Mailer>, Arc<dyn BlobStore>), StartError> {
+pub fn aws_backends(settings: &AwsSettings, clients: &AwsClients) -> Result<BackendSet, StartError> {
     let sender = EmailAddress::parse(&settings.mail_from).map_err(|_| StartError::InvalidSender)?;
-    Ok((
-        Arc::new(DynamoTable::new(clients.dynamo.clone(), &settings.table)),
-        Arc::new(SesMailer::new(clients.ses.clone(), sender, settings.mail_from_name.clone())),
-        Arc::new(S3Blobs::new(clients.s3.clone(), &settings.bucket)),
-    ))
+    Ok(BackendSet {
+        table: Arc::new(DynamoTable::new(clients.dynamo.clone(), &settings.table)),
+        mailer: Arc::new(SesMailer::new(clients.ses.clone(), sender, settings.mail_from_name.clone())),
+        blobs: Arc::new(S3Blobs::new(clients.s3.clone(), &settings.bucket)),
+    })
 }
 
 impl AppState {
@@ -87,7 +93,7 @@ impl AppState {
     }
 
     pub async fn from_config(config: Config) -> Result<AppState, StartError> {
-        let (table, mailer, blobs) = match &config.backends {
+        let set = match &config.backends {
             Backends::Embedded { data_dir } => embedded_backends(&config, data_dir)?,
             Backends::Aws(settings) => {
                 let sdk = portal_aws::clients::sdk_config_from_env(settings.endpoint_url.as_deref()).await;
@@ -97,9 +103,9 @@ impl AppState {
         };
         Ok(AppState::with_backends(
             config,
-            Arc::new(TableStore::new(table)),
-            mailer,
-            blobs,
+            Arc::new(TableStore::new(set.table)),
+            set.mailer,
+            set.blobs,
             Arc::new(SystemClock),
             Arc::new(RandomIds),
         ))

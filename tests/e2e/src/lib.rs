@@ -74,10 +74,8 @@ impl TestApp {
         let _ = std::fs::remove_dir_all(&data_dir);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
-        let mut vars = vec![
-            ("PORTAL_DATA_DIR", data_dir.display().to_string()),
-            ("PORTAL_PUBLIC_URL", format!("http://{addr}")),
-        ];
+        let mut vars =
+            vec![("PORTAL_DATA_DIR", data_dir.display().to_string()), ("PORTAL_PUBLIC_URL", format!("http://{addr}"))];
         let backends = if aws {
             let sender = format!("{name}@ebro-instalaciones.es");
             vars.extend([
@@ -93,7 +91,7 @@ impl TestApp {
         };
         let config = Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
             .expect("test config");
-        let (table, mailer, blobs) = match &config.backends {
+        let set = match &config.backends {
             Backends::Embedded { data_dir } => embedded_backends(&config, data_dir).expect("embedded backends"),
             Backends::Aws(settings) => {
                 let clients = emulator_clients();
@@ -112,15 +110,15 @@ impl TestApp {
         };
         let state = Arc::new(AppState::with_backends(
             config,
-            Arc::new(TableStore::new(table.clone())),
-            mailer,
-            blobs,
+            Arc::new(TableStore::new(set.table.clone())),
+            set.mailer,
+            set.blobs,
             Arc::new(SystemClock),
             Arc::new(RandomIds),
         ));
         demo::seed_if_empty(&state).await.expect("demo data");
         let server = portal_dev_server::spawn(listener, state).await.expect("spawn server");
-        TestApp { server, data_dir, table, backends }
+        TestApp { server, data_dir, table: set.table, backends }
     }
 
     pub fn state(&self) -> &AppState {

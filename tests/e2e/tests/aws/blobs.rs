@@ -15,10 +15,12 @@ async fn blob_contract(store: &dyn BlobStore) -> String {
     assert_eq!(store.get("pdf/d-f2026-0120/v4.pdf").await.unwrap(), None, "a missing key is None, not an error");
     assert!(matches!(store.put("../escape", &blob).await, Err(BlobError::InvalidKey(_))));
 
-    let url = store.presigned_get("pdf/d-f2026-0120/v3.pdf", FILE_NAME, Duration::from_secs(300)).await.expect("presign");
+    let url =
+        store.presigned_get("pdf/d-f2026-0120/v3.pdf", FILE_NAME, Duration::from_secs(300)).await.expect("presign");
     let response = reqwest::get(&url).await.expect("fetch the presigned URL");
     assert_eq!(response.status(), 200, "{url}");
-    let disposition = response.headers().get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let disposition =
+        response.headers().get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     assert!(disposition.starts_with("attachment; filename=\"Factura F2026-0120 _and_.pdf\""), "{disposition}");
     assert!(disposition.contains("filename*=UTF-8''Factura%20F2026-0120%20%C3%91and%C3%BA.pdf"), "{disposition}");
     assert_eq!(response.bytes().await.unwrap().to_vec(), blob.bytes);

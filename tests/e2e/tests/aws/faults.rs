@@ -74,7 +74,10 @@ async fn the_portal_shows_a_clean_500_when_storage_is_down() {
     let browser = app.logged_in(portal_dev_server::demo::CUSTOMER_EMAIL).await;
     // Same portal, storage swapped for a dead endpoint.
     let clients = AwsClients::new(&emulator_config(&closed_port().await, "eu-west-1"), true);
-    let dead = std::sync::Arc::new(portal_adapters::TableStore::new(std::sync::Arc::new(DynamoTable::new(clients.dynamo, "portal"))));
+    let dead = std::sync::Arc::new(portal_adapters::TableStore::new(std::sync::Arc::new(DynamoTable::new(
+        clients.dynamo,
+        "portal",
+    ))));
     let state = &app.server.state;
     let broken = portal_web::AppState::with_backends(
         state.config.clone(),

@@ -2,7 +2,7 @@
 
 use portal_domain::EmailAddress;
 use portal_domain::ports::{Attachment, Mailer, OutgoingMail};
-use portal_e2e::{emulator_clients, emulator_mail, emulator_endpoint, unique_name};
+use portal_e2e::{emulator_clients, emulator_endpoint, emulator_mail, unique_name};
 
 fn message(to: &str) -> OutgoingMail {
     OutgoingMail {
@@ -24,7 +24,11 @@ async fn ses_sends_both_bodies_reply_to_and_attachments() {
     let clients = emulator_clients();
     let sender = format!("{}@ebro-instalaciones.es", unique_name("mail"));
     portal_aws::provision::verify_sender(&clients, &sender).await.unwrap();
-    let mailer = portal_aws::SesMailer::new(clients.ses.clone(), EmailAddress::parse(&sender).unwrap(), Some("Ebro Instalaciones".into()));
+    let mailer = portal_aws::SesMailer::new(
+        clients.ses.clone(),
+        EmailAddress::parse(&sender).unwrap(),
+        Some("Ebro Instalaciones".into()),
+    );
     mailer.send(&message("ana@ferreteria-lopez.es")).await.expect("sent");
 
     let received = emulator_mail(&emulator_endpoint(), &sender).await;

@@ -19,8 +19,12 @@ async fn dynamodb_table_keeps_the_table_contract() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_template_table_has_the_indexes_and_ttl_the_code_uses() {
     let definition = portal_aws::provision::table_definition(&template_path()).unwrap();
-    let indexes: Vec<&str> =
-        definition["GlobalSecondaryIndexes"].as_sequence().unwrap().iter().filter_map(|i| i["IndexName"].as_str()).collect();
+    let indexes: Vec<&str> = definition["GlobalSecondaryIndexes"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["IndexName"].as_str())
+        .collect();
     assert_eq!(indexes, vec![portal_aws::dynamo::GSI1, portal_aws::dynamo::GSI2]);
     assert_eq!(definition["TimeToLiveSpecification"]["AttributeName"].as_str(), Some(portal_aws::dynamo::TTL));
     let clients = emulator_clients();

@@ -31,7 +31,8 @@ async fn a_contact_logs_in_with_an_emailed_link_that_works_once() {
 
     // The token is stored only as its digest.
     let digest = portal_web::tokens::digest_hex(&token);
-    let stored = app.table.get(&portal_adapters::keys::login_token(&digest)).await.unwrap().expect("token stored by digest");
+    let stored =
+        app.table.get(&portal_adapters::keys::login_token(&digest)).await.unwrap().expect("token stored by digest");
     assert!(!stored.data.contains(&token) && !stored.key.pk.contains(&token));
     assert!(app.table.get(&portal_adapters::keys::login_token(&token)).await.unwrap().is_none());
 
