@@ -79,6 +79,18 @@ async function goto(page, target) {
   return response;
 }
 
+/** Clicks a control that navigates, and fails unless the new page answered 2xx. */
+async function submit(page, control) {
+  const [response] = await Promise.all([page.waitForNavigation(), control.click()]);
+  assert.ok(response, `no response after clicking on ${page.url()}`);
+  const request = response.request();
+  assert.ok(
+    response.ok(),
+    `${request.method()} ${request.url()} answered ${response.status()}: ${await text(page.locator('main'))}`,
+  );
+  return response;
+}
+
 async function text(locator) {
   return (await locator.innerText()).replace(/\s+/g, ' ').trim();
 }
@@ -98,6 +110,7 @@ async function assertAccessible(page, label) {
     await page.evaluate(AXE_SOURCE);
   }
   const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  assert.ok(results.passes.length > 10, `axe checked almost nothing on ${label}: ${results.passes.length} rules passed`);
   const report = results.violations
     .map((v) => {
       const nodes = v.nodes
@@ -117,28 +130,42 @@ test('a contact logs in by magic link, reads the dashboard and an invoice', asyn
   const { context, page, problems } = await newPage();
   t.after(() => context.close());
 
-  await t.test('request a login link', async () => {
+  // The steps form one journey: once one fails, the later ones fail at once
+  // (instead of each waiting out its timeouts on the wrong page).
+  let broken = null;
+  const step = (name, fn) =>
+    t.test(name, async () => {
+      if (broken) assert.fail(`not run: the step "${broken}" failed`);
+      try {
+        await fn();
+      } catch (err) {
+        broken = name;
+        throw err;
+      }
+    });
+
+  await step('request a login link', async () => {
     await goto(page, '/login');
     await page.getByLabel('Correo electrónico').fill(DEMO_EMAIL);
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Enviar enlace de acceso' }).click()]);
+    await submit(page, page.getByRole('button', { name: 'Enviar enlace de acceso' }));
     assert.ok(page.url().startsWith(BASE), `left the portal: ${page.url()}`);
   });
 
-  await t.test('follow the link from the newest mail in the dev outbox', async () => {
+  await step('follow the link from the newest mail in the dev outbox', async () => {
     await goto(page, '/dev/outbox');
     // Newest first: the first mail to the demo contact is the one just sent.
     const row = page.locator('tbody tr', { hasText: DEMO_EMAIL }).first();
-    await Promise.all([page.waitForNavigation(), row.getByRole('link').click()]);
+    await submit(page, row.getByRole('link'));
     const link = page.locator('a[href*="/login/confirm?token="]').first();
     const href = await link.getAttribute('href');
     assert.ok(href?.startsWith(`${BASE}/login/confirm?token=`), `mail links to ${href}, expected ${BASE}/login/confirm?token=…`);
-    await Promise.all([page.waitForNavigation(), link.click()]);
+    await submit(page, link);
     assert.equal(path(page), '/login/confirm');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Entrar' }).click()]);
+    await submit(page, page.getByRole('button', { name: 'Entrar' }));
     assert.equal(path(page), '/', `after "Entrar" expected the dashboard, got ${page.url()}`);
   });
 
-  await t.test('dashboard greets the contact and shows the figures', async () => {
+  await step('dashboard greets the contact and shows the figures', async () => {
     const heading = await text(page.getByRole('heading', { level: 1 }));
     assert.ok(heading.includes(CONTACT_NAME), `h1 ${JSON.stringify(heading)} should greet ${CONTACT_NAME}`);
     await assertMoney(page.locator('[data-figure="outstanding"]'), 'outstanding figure');
@@ -146,11 +173,11 @@ test('a contact logs in by magic link, reads the dashboard and an invoice', asyn
     await screenshot(page, 'dashboard');
   });
 
-  await t.test('dashboard has no axe violations', async () => {
+  await step('dashboard has no axe violations', async () => {
     await assertAccessible(page, 'the dashboard');
   });
 
-  await t.test('printing hides the left navigation', async () => {
+  await step('printing hides the left navigation', async () => {
     const sidebar = page.locator('nav.sidebar');
     assert.notEqual(await sidebar.evaluate((el) => getComputedStyle(el).display), 'none', 'sidebar hidden on screen');
     await page.emulateMedia({ media: 'print' });
@@ -161,18 +188,15 @@ test('a contact logs in by magic link, reads the dashboard and an invoice', asyn
     }
   });
 
-  await t.test('the left navigation leads to the invoice', async () => {
+  await step('the left navigation leads to the invoice', async () => {
     const nav = page.locator('nav.sidebar');
-    await Promise.all([page.waitForNavigation(), nav.getByRole('link', { name: 'Facturas', exact: true }).click()]);
+    await submit(page, nav.getByRole('link', { name: 'Facturas', exact: true }));
     assert.equal(path(page), '/documents/invoices');
-    await Promise.all([
-      page.waitForNavigation(),
-      page.locator('main').getByRole('link', { name: 'F2026-0120', exact: true }).first().click(),
-    ]);
+    await submit(page, page.locator('main').getByRole('link', { name: 'F2026-0120', exact: true }).first());
     assert.equal(path(page), '/documents/invoices/d-f2026-0120');
   });
 
-  await t.test('the invoice shows its number, amounts and lines', async () => {
+  await step('the invoice shows its number, amounts and lines', async () => {
     const heading = await text(page.getByRole('heading', { level: 1 }));
     assert.ok(heading.startsWith('Factura F2026-0120'), `h1 is ${JSON.stringify(heading)}`);
     await assertMoney(page.locator('[data-total]'), 'total');
@@ -183,11 +207,11 @@ test('a contact logs in by magic link, reads the dashboard and an invoice', asyn
     await screenshot(page, 'invoice');
   });
 
-  await t.test('the invoice has no axe violations', async () => {
+  await step('the invoice has no axe violations', async () => {
     await assertAccessible(page, 'the invoice view');
   });
 
-  await t.test('the invoice prints without the navigation', async () => {
+  await step('the invoice prints without the navigation', async () => {
     await page.emulateMedia({ media: 'print' });
     try {
       assert.equal(await page.locator('nav.sidebar').evaluate((el) => getComputedStyle(el).display), 'none');
@@ -196,7 +220,7 @@ test('a contact logs in by magic link, reads the dashboard and an invoice', asyn
     }
   });
 
-  await t.test('the browser reported no errors', () => {
+  await step('the browser reported no errors', () => {
     assert.deepEqual(problems, []);
   });
 });

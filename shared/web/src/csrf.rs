@@ -49,9 +49,17 @@ pub fn prepare(state: &AppState, request: &Request) -> CsrfContext {
 }
 
 /// Refuses the POST unless its form carries the HMAC of the browser's CSRF
-/// cookie and any `Origin` header names this portal.
+/// cookie, the browser does not say it comes from another site
+/// (`Sec-Fetch-Site`), and any real `Origin` names this portal. Browsers send
+/// `Origin: null` on our own forms because pages use `Referrer-Policy:
+/// no-referrer`; that says nothing either way, so the token decides.
 pub fn verify(state: &AppState, request: &Request, form: &HashMap<String, String>) -> Result<(), WebError> {
-    if let Some(origin) = http::header_str(request, header::ORIGIN) {
+    if let Some(site) = http::header_str(request, header::HeaderName::from_static("sec-fetch-site"))
+        && matches!(site, "cross-site" | "same-site")
+    {
+        return Err(Problem::CsrfFailed.into());
+    }
+    if let Some(origin) = http::header_str(request, header::ORIGIN).filter(|origin| *origin != "null") {
         let host = http::header_str(request, header::HOST).unwrap_or_default();
         let same_host = origin.split_once("://").is_some_and(|(_, rest)| !host.is_empty() && rest == host);
         if origin != state.config.public_url && !same_host {

@@ -10,7 +10,7 @@ pub mod config;
 pub mod csrf;
 pub mod error;
 pub mod http;
-pub mod i18n;
+pub use portal_domain::i18n;
 pub mod respond;
 pub mod routes;
 pub mod state;

@@ -50,6 +50,7 @@ pub fn layout(frame: Frame<'_>, content: Markup) -> Html {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
+                link rel="icon" href="data:,";
                 title { (frame.title) " · " (business) }
                 style { (PreEscaped(css)) }
             }
@@ -113,6 +114,6 @@ fn navigation(t: &Texts, locale: Locale, nav: &Nav<'_>) -> Markup {
 }
 
 /// A status pill.
-pub fn status_badge(locale: Locale, status: DisplayStatus) -> Markup {
-    html! { span class={"badge " (status.slug())} { (i18n::status_name(locale, status)) } }
+pub fn status_badge(locale: Locale, kind: DocumentKind, status: DisplayStatus) -> Markup {
+    html! { span class={"badge " (status.slug())} { (i18n::status_name(locale, kind, status)) } }
 }

@@ -142,8 +142,8 @@ pub fn dashboard(d: Dashboard<'_>) -> Html {
             h1 { (t.greeting) ", " (d.contact.name) }
             ul.cards aria-label=(t.dashboard_title) {
                 @if customer {
-                    li.card { span.label { (t.outstanding) } span.figure data-figure="outstanding" { (outstanding) } span.muted { (d.open_invoices.len()) " " (i18n::kind_plural(locale, DocumentKind::Invoice).to_lowercase()) } }
-                    li class={"card" @if !overdue.is_empty() { " alert" }} { span.label { (t.overdue) } span.figure data-figure="overdue" { (overdue_sum) } span.muted { (overdue.len()) " " (i18n::kind_plural(locale, DocumentKind::Invoice).to_lowercase()) } }
+                    li.card { span.label { (t.outstanding) } span.figure data-figure="outstanding" { (outstanding) } span.muted { (i18n::count_of(locale, DocumentKind::Invoice, d.open_invoices.len())) } }
+                    li class={"card" @if !overdue.is_empty() { " alert" }} { span.label { (t.overdue) } span.figure data-figure="overdue" { (overdue_sum) } span.muted { (i18n::count_of(locale, DocumentKind::Invoice, overdue.len())) } }
                     li.card { span.label { (t.quotes_awaiting) } span.figure data-figure="quotes" { (awaiting.len()) } }
                     li.card { span.label { (t.orders_in_progress) } span.figure data-figure="orders" { (d.open_orders.len()) } }
                 }
@@ -203,7 +203,7 @@ fn summary_table(
                         tr {
                             td { a href=(url::document(row.kind, &row.id)) { (row.number.as_str()) } }
                             td { (locale.format_date(row.key_date)) }
-                            td { (status_badge(locale, row.display_status(today))) }
+                            td { (status_badge(locale, row.kind, row.display_status(today))) }
                             td.num { @if kind == DocumentKind::Invoice { (locale.format_money(row.amount_due)) } @else { (locale.format_money(row.total)) } }
                         }
                     }
@@ -293,7 +293,7 @@ pub fn document_list(l: DocumentList<'_>) -> Html {
                                 td { a href=(url::document(row.kind, &row.id)) { (row.number.as_str()) } }
                                 td { (locale.format_date(row.issue_date)) }
                                 @if l.kind.tracks_deadline() { td { (locale.format_date(row.key_date)) } }
-                                td { (status_badge(locale, row.display_status(l.today))) }
+                                td { (status_badge(locale, row.kind, row.display_status(l.today))) }
                                 td.num { (locale.format_money(row.total)) }
                                 @if invoice { td.num { (locale.format_money(row.amount_due)) } }
                             }
@@ -337,7 +337,7 @@ pub fn document(p: DocumentPage<'_>) -> Html {
         frame,
         html! {
             @if p.nav_csrf.is_none() { p.notice.no-print { (t.shared_document_notice) } }
-            h1 { (title) " " (status_badge(locale, doc.display_status(p.today))) }
+            h1 { (title) " " (status_badge(locale, doc.kind, doc.display_status(p.today))) }
             dl.facts {
                 div { dt { (t.issued_on) } dd { (locale.format_date(doc.issue_date)) } }
                 @if let Some(due) = doc.due_date { div { dt { (t.due_on) } dd { (locale.format_date(due)) } } }

@@ -31,7 +31,7 @@ async fn invoice_lists_filter_by_status() {
     let paid = browser.get("/documents/invoices?filter=done").await;
     assert!(paid.body.contains("F2026-0101") && !paid.body.contains("F2026-0112"));
     let void = browser.get("/documents/invoices?filter=cancelled").await;
-    assert!(void.body.contains("F2026-0090") && void.body.contains("Anulado"));
+    assert!(void.body.contains("F2026-0090") && void.body.contains("Anulada"));
 
     let quotes = browser.get("/documents/quotes?filter=past-date").await;
     assert!(quotes.body.contains("P2026-0035") && quotes.body.contains("Caducado"));

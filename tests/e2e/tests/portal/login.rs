@@ -106,10 +106,30 @@ async fn posts_without_a_valid_csrf_token_change_nothing() {
         )
         .await;
     assert_eq!(cross_site.status, 403);
+    let other_site = browser
+        .post_with(
+            "/login",
+            &[("csrf", &form.csrf()), ("email", demo::CUSTOMER_EMAIL)],
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(other_site.status, 403);
     let other_browser = app.browser();
     let stolen_token = other_browser.post("/login", &[("csrf", &form.csrf()), ("email", demo::CUSTOMER_EMAIL)]).await;
     assert_eq!(stolen_token.status, 403, "a token is bound to its browser's cookie");
     assert!(app.outbox().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_browser_sending_origin_null_from_our_own_form_is_accepted() {
+    // With `Referrer-Policy: no-referrer`, Chromium posts our forms with `Origin: null`.
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    let form = browser.get("/login").await;
+    let headers = [("origin", "null"), ("sec-fetch-site", "same-origin")];
+    let page = browser.post_with("/login", &[("csrf", &form.csrf()), ("email", demo::CUSTOMER_EMAIL)], &headers).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(app.outbox().await.len(), 1);
 }
 
 #[tokio::test]

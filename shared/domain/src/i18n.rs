@@ -1,8 +1,9 @@
-//! Every word the portal shows, in Spanish (default) and English. Adding a field
+//! Every word the portal shows — pages, emails and PDFs — in Spanish (default)
+//! and English. Adding a field
 //! to [`Texts`] fails to compile until both languages have it.
 
-use portal_domain::document::DisplayStatus;
-use portal_domain::{DocumentFilter, DocumentKind, DocumentStatus, Locale};
+use crate::document::DisplayStatus;
+use crate::{DocumentFilter, DocumentKind, DocumentStatus, Locale};
 
 pub struct Texts {
     pub skip_to_content: &'static str,
@@ -77,6 +78,12 @@ pub struct Texts {
     pub mail_login_intro: &'static str,
     pub mail_login_button: &'static str,
     pub mail_login_ignore: &'static str,
+    pub download_pdf: &'static str,
+    pub print: &'static str,
+    pub pdf_page: &'static str,
+    pub pdf_of: &'static str,
+    pub payment_heading: &'static str,
+    pub amount_in_words_total: &'static str,
 }
 
 pub const ES: Texts = Texts {
@@ -152,6 +159,12 @@ pub const ES: Texts = Texts {
     mail_login_intro: "Has pedido entrar en el portal de clientes. Usa este enlace en los próximos 15 minutos:",
     mail_login_button: "Entrar en el portal",
     mail_login_ignore: "Si no lo has pedido tú, ignora este mensaje: nadie podrá entrar sin este enlace.",
+    download_pdf: "Descargar PDF",
+    print: "Imprimir",
+    pdf_page: "Página",
+    pdf_of: "de",
+    payment_heading: "Forma de pago",
+    amount_in_words_total: "Total a pagar",
 };
 
 pub const EN: Texts = Texts {
@@ -227,6 +240,12 @@ pub const EN: Texts = Texts {
     mail_login_intro: "You asked to log in to the customer portal. Use this link within 15 minutes:",
     mail_login_button: "Log in to the portal",
     mail_login_ignore: "If you did not ask for it, ignore this message: nobody can log in without this link.",
+    download_pdf: "Download PDF",
+    print: "Print",
+    pdf_page: "Page",
+    pdf_of: "of",
+    payment_heading: "How to pay",
+    amount_in_words_total: "Total to pay",
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {
@@ -276,57 +295,67 @@ pub fn kind_plural(locale: Locale, kind: DocumentKind) -> &'static str {
     }
 }
 
-pub fn status_name(locale: Locale, status: DisplayStatus) -> &'static str {
+/// Spanish document names are feminine (factura, proforma) or masculine
+/// (presupuesto, pedido, albarán); their statuses agree.
+fn is_feminine(kind: DocumentKind) -> bool {
+    matches!(kind, DocumentKind::Invoice | DocumentKind::CreditNote | DocumentKind::Proforma)
+}
+
+/// A status as shown for a document of `kind`.
+pub fn status_name(locale: Locale, kind: DocumentKind, status: DisplayStatus) -> &'static str {
     use DocumentStatus::*;
-    let es = locale == Locale::Es;
-    match status {
-        DisplayStatus::Overdue => {
-            if es {
-                "Vencida"
-            } else {
-                "Overdue"
-            }
-        }
-        DisplayStatus::Expired => {
-            if es {
-                "Caducado"
-            } else {
-                "Expired"
-            }
-        }
-        DisplayStatus::Stored(s) => match (s, es) {
-            (Issued, true) => "Emitido",
-            (Issued, false) => "Issued",
-            (Sent, true) => "Enviado",
-            (Sent, false) => "Sent",
-            (PartiallyPaid, true) => "Pagada en parte",
-            (PartiallyPaid, false) => "Partially paid",
-            (Paid, true) => "Pagada",
-            (Paid, false) => "Paid",
-            (Refunded, true) => "Reembolsada",
-            (Refunded, false) => "Refunded",
-            (Accepted, true) => "Aceptado",
-            (Accepted, false) => "Accepted",
-            (Rejected, true) => "Rechazado",
-            (Rejected, false) => "Rejected",
-            (Invoiced, true) => "Facturado",
-            (Invoiced, false) => "Invoiced",
-            (Pending, true) => "Pendiente",
-            (Pending, false) => "Pending",
-            (Confirmed, true) => "Confirmado",
-            (Confirmed, false) => "Confirmed",
-            (Shipped, true) => "Enviado",
-            (Shipped, false) => "Shipped",
-            (Delivered, true) => "Entregado",
-            (Delivered, false) => "Delivered",
-            (Received, true) => "Recibido",
-            (Received, false) => "Received",
-            (Cancelled, true) => "Cancelado",
-            (Cancelled, false) => "Cancelled",
-            (Void, true) => "Anulado",
-            (Void, false) => "Void",
-        },
+    if locale == Locale::En {
+        return match status {
+            DisplayStatus::Overdue => "Overdue",
+            DisplayStatus::Expired => "Expired",
+            DisplayStatus::Stored(s) => match s {
+                Issued => "Issued",
+                Sent => "Sent",
+                PartiallyPaid => "Partially paid",
+                Paid => "Paid",
+                Refunded => "Refunded",
+                Accepted => "Accepted",
+                Rejected => "Rejected",
+                Invoiced => "Invoiced",
+                Pending => "Pending",
+                Confirmed => "Confirmed",
+                Shipped => "Shipped",
+                Delivered => "Delivered",
+                Received => "Received",
+                Cancelled => "Cancelled",
+                Void => "Void",
+            },
+        };
     }
+    // (masculine, feminine)
+    let (m, f) = match status {
+        DisplayStatus::Overdue => ("Vencido", "Vencida"),
+        DisplayStatus::Expired => ("Caducado", "Caducada"),
+        DisplayStatus::Stored(s) => match s {
+            Issued => ("Emitido", "Emitida"),
+            Sent => ("Enviado", "Enviada"),
+            PartiallyPaid => ("Pagado en parte", "Pagada en parte"),
+            Paid => ("Pagado", "Pagada"),
+            Refunded => ("Reembolsado", "Reembolsada"),
+            Accepted => ("Aceptado", "Aceptada"),
+            Rejected => ("Rechazado", "Rechazada"),
+            Invoiced => ("Facturado", "Facturada"),
+            Pending => ("Pendiente", "Pendiente"),
+            Confirmed => ("Confirmado", "Confirmada"),
+            Shipped => ("En camino", "En camino"),
+            Delivered => ("Entregado", "Entregada"),
+            Received => ("Recibido", "Recibida"),
+            Cancelled => ("Cancelado", "Cancelada"),
+            Void => ("Anulado", "Anulada"),
+        },
+    };
+    if is_feminine(kind) { f } else { m }
+}
+
+/// "1 factura", "3 facturas".
+pub fn count_of(locale: Locale, kind: DocumentKind, count: usize) -> String {
+    let word = if count == 1 { kind_name(locale, kind) } else { kind_plural(locale, kind) };
+    format!("{count} {}", word.to_lowercase())
 }
 
 pub fn filter_name(locale: Locale, kind: DocumentKind, filter: DocumentFilter) -> &'static str {
@@ -414,8 +443,8 @@ pub fn filter_name(locale: Locale, kind: DocumentKind, filter: DocumentFilter) -
 }
 
 /// The dashboard's and history's one-line description of an event.
-pub fn activity_line(locale: Locale, event: &portal_domain::ActivityEvent) -> String {
-    use portal_domain::ActivityKind::*;
+pub fn activity_line(locale: Locale, event: &crate::ActivityEvent) -> String {
+    use crate::ActivityKind::*;
     let doc = format!("{} {}", kind_name(locale, event.document_kind), event.document_number.as_str());
     let es = locale == Locale::Es;
     match &event.kind {
@@ -435,7 +464,7 @@ pub fn activity_line(locale: Locale, event: &portal_domain::ActivityEvent) -> St
             }
         }
         StatusChanged { to } => {
-            let status = status_name(locale, DisplayStatus::Stored(*to));
+            let status = status_name(locale, event.document_kind, DisplayStatus::Stored(*to));
             if es { format!("{doc}: ahora {status}") } else { format!("{doc}: now {status}") }
         }
         Accepted { signer } => {
@@ -469,16 +498,46 @@ pub fn activity_line(locale: Locale, event: &portal_domain::ActivityEvent) -> St
     }
 }
 
+/// How to pay an invoice: the due date and, where the business has an IBAN,
+/// the transfer details with the reference to quote.
+pub fn payment_instructions(locale: Locale, due: Option<&str>, iban: Option<&str>, reference: &str) -> Vec<String> {
+    let es = locale == Locale::Es;
+    let mut lines = Vec::new();
+    if let Some(due) = due {
+        lines.push(if es { format!("Vencimiento: {due}.") } else { format!("Due by {due}.") });
+    }
+    if let Some(iban) = iban {
+        lines.push(if es {
+            format!("Transferencia bancaria a {iban}, indicando la referencia {reference}.")
+        } else {
+            format!("Bank transfer to {iban}, quoting reference {reference}.")
+        });
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn spanish_statuses_agree_with_the_document() {
+        let issued = DisplayStatus::Stored(DocumentStatus::Issued);
+        assert_eq!(status_name(Locale::Es, DocumentKind::Invoice, issued), "Emitida");
+        assert_eq!(status_name(Locale::Es, DocumentKind::DeliveryNote, issued), "Emitido");
+        assert_eq!(status_name(Locale::Es, DocumentKind::Invoice, DisplayStatus::Overdue), "Vencida");
+        assert_eq!(status_name(Locale::Es, DocumentKind::Quote, DisplayStatus::Expired), "Caducado");
+        assert_eq!(count_of(Locale::Es, DocumentKind::Invoice, 1), "1 factura");
+        assert_eq!(count_of(Locale::Es, DocumentKind::Invoice, 3), "3 facturas");
+        assert_eq!(count_of(Locale::En, DocumentKind::Invoice, 1), "1 invoice");
+    }
+
+    #[test]
     fn every_status_of_every_kind_has_a_name_in_both_languages() {
         for kind in DocumentKind::ALL {
             for &status in kind.statuses() {
-                assert!(!status_name(Locale::Es, DisplayStatus::Stored(status)).is_empty());
-                assert!(!status_name(Locale::En, DisplayStatus::Stored(status)).is_empty());
+                assert!(!status_name(Locale::Es, kind, DisplayStatus::Stored(status)).is_empty());
+                assert!(!status_name(Locale::En, kind, DisplayStatus::Stored(status)).is_empty());
             }
             for &filter in kind.filters() {
                 assert_ne!(
