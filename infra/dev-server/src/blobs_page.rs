@@ -6,7 +6,7 @@ use lambda_http::{Body, Request, Response};
 use portal_adapters::blob::{FsBlobStore, PRESIGNED_PREFIX};
 use portal_web::config::Backends;
 use portal_web::state::{EmbeddedPaths, blob_url_key};
-use portal_web::{AppState, http, respond};
+use portal_web::{AppState, http};
 
 /// Serves a presigned blob, or `None` if the path is not under the prefix.
 pub async fn serve(state: &AppState, request: &Request) -> Option<Response<Body>> {
@@ -38,6 +38,8 @@ pub async fn serve(state: &AppState, request: &Request) -> Option<Response<Body>
             response
         }
     };
-    respond::add_security_headers(&mut response);
+    // Like S3: no page CSP on a file (the browser's PDF viewer must be able to show it).
+    response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300"));
     Some(response)
 }

@@ -52,6 +52,7 @@ pub fn mounts() -> Vec<(Route, Handler)> {
         mount!(routes::DASHBOARD, portal_dashboard),
         mount!(routes::DOCUMENT_LIST, portal_document_list),
         mount!(routes::DOCUMENT_VIEW, portal_document_view),
+        mount!(routes::DOCUMENT_PDF, portal_document_pdf),
         mount!(routes::DOCUMENT_LINK, portal_document_link),
     ]
 }

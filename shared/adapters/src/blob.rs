@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use aws_lc_rs::hmac;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use portal_domain::ports::{Blob, BlobError, BlobStore, check_blob_key};
+use portal_domain::ports::{Blob, BlobError, BlobStore, Disposition, check_blob_key};
 use std::path::PathBuf;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -23,10 +23,14 @@ pub struct FsBlobStore {
 
 /// `attachment; filename="..."; filename*=UTF-8''...` — a plain-ASCII fallback
 /// for old clients and the exact UTF-8 name for the rest (RFC 6266).
-pub fn content_disposition(file_name: &str) -> String {
+pub fn content_disposition(file_name: &str, disposition: Disposition) -> String {
+    let kind = match disposition {
+        Disposition::Attachment => "attachment",
+        Disposition::Inline => "inline",
+    };
     let fallback: String =
         file_name.chars().map(|c| if c.is_ascii_alphanumeric() || " ._-()".contains(c) { c } else { '_' }).collect();
-    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", percent_encode(file_name))
+    format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{}", percent_encode(file_name))
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
@@ -108,10 +112,21 @@ impl BlobStore for FsBlobStore {
         Ok(Some(Blob { content_type, bytes }))
     }
 
-    async fn presigned_get(&self, key: &str, file_name: &str, expires_in: Duration) -> Result<String, BlobError> {
+    async fn exists(&self, key: &str) -> Result<bool, BlobError> {
+        let path = self.path_of(key)?;
+        tokio::fs::try_exists(&path).await.map_err(|e| BlobError::Unavailable(format!("{}: {e}", path.display())))
+    }
+
+    async fn presigned_get(
+        &self,
+        key: &str,
+        file_name: &str,
+        disposition: Disposition,
+        expires_in: Duration,
+    ) -> Result<String, BlobError> {
         check_blob_key(key)?;
         let expires = OffsetDateTime::now_utc().unix_timestamp() + expires_in.as_secs() as i64;
-        let disposition = content_disposition(file_name);
+        let disposition = content_disposition(file_name, disposition);
         let signature = hmac::sign(&self.signing_key, Self::message(key, expires, &disposition).as_bytes());
         Ok(format!(
             "{}{PRESIGNED_PREFIX}{key}?expires={expires}&disposition={}&signature={}",
@@ -143,9 +158,12 @@ mod tests {
     #[test]
     fn dispositions_carry_ascii_and_utf8_names() {
         assert_eq!(
-            content_disposition("Factura F2026-0001 Ñandú.pdf"),
+            content_disposition("Factura F2026-0001 Ñandú.pdf", Disposition::Attachment),
             "attachment; filename=\"Factura F2026-0001 _and_.pdf\"; filename*=UTF-8''Factura%20F2026-0001%20%C3%91and%C3%BA.pdf"
         );
-        assert_eq!(content_disposition("a\"b.pdf"), "attachment; filename=\"a_b.pdf\"; filename*=UTF-8''a%22b.pdf");
+        assert_eq!(
+            content_disposition("a\"b.pdf", Disposition::Inline),
+            "inline; filename=\"a_b.pdf\"; filename*=UTF-8''a%22b.pdf"
+        );
     }
 }

@@ -6,7 +6,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use portal_adapters::blob::content_disposition;
-use portal_domain::ports::{Blob, BlobError, BlobStore, check_blob_key};
+use portal_domain::ports::{Blob, BlobError, BlobStore, Disposition, check_blob_key};
 use std::time::Duration;
 
 /// S3 refuses presigned URLs valid for longer than a week.
@@ -58,7 +58,22 @@ impl BlobStore for S3Blobs {
         Ok(Some(Blob { content_type, bytes }))
     }
 
-    async fn presigned_get(&self, key: &str, file_name: &str, expires_in: Duration) -> Result<String, BlobError> {
+    async fn exists(&self, key: &str) -> Result<bool, BlobError> {
+        check_blob_key(key)?;
+        match self.client.head_object().bucket(&self.bucket).key(key).send().await {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(false),
+            Err(e) => Err(BlobError::Unavailable(format!("S3 HeadObject failed: {}", describe(&e)))),
+        }
+    }
+
+    async fn presigned_get(
+        &self,
+        key: &str,
+        file_name: &str,
+        disposition: Disposition,
+        expires_in: Duration,
+    ) -> Result<String, BlobError> {
         check_blob_key(key)?;
         let config = PresigningConfig::expires_in(expires_in.min(MAX_PRESIGN))
             .map_err(|e| BlobError::Unavailable(format!("presigning config: {e}")))?;
@@ -67,7 +82,7 @@ impl BlobStore for S3Blobs {
             .get_object()
             .bucket(&self.bucket)
             .key(key)
-            .response_content_disposition(content_disposition(file_name))
+            .response_content_disposition(content_disposition(file_name, disposition))
             .presigned(config)
             .await
             .map_err(|e| BlobError::Unavailable(format!("S3 presign failed: {}", describe(&e))))?;

@@ -161,15 +161,26 @@ pub fn check_blob_key(key: &str) -> Result<(), BlobError> {
     if valid { Ok(()) } else { Err(BlobError::InvalidKey(key.chars().take(80).collect())) }
 }
 
+/// How a browser should treat a downloaded blob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// Save as a file.
+    Attachment,
+    /// Show in the browser (e.g. to print a PDF).
+    Inline,
+}
+
 #[async_trait]
 pub trait BlobStore: Send + Sync {
     async fn put(&self, key: &str, blob: &Blob) -> Result<(), BlobError>;
     async fn get(&self, key: &str) -> Result<Option<Blob>, BlobError>;
-    /// A URL that downloads the blob as `file_name` until `expires_in` passes.
+    async fn exists(&self, key: &str) -> Result<bool, BlobError>;
+    /// A URL that fetches the blob, named `file_name`, until `expires_in` passes.
     async fn presigned_get(
         &self,
         key: &str,
         file_name: &str,
+        disposition: Disposition,
         expires_in: std::time::Duration,
     ) -> Result<String, BlobError>;
 }

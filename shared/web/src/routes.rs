@@ -25,6 +25,8 @@ pub const DOCUMENT_LIST: Route =
     Route { function: "portal-document-list", method: Method::GET, path: "/documents/{kind}" };
 pub const DOCUMENT_VIEW: Route =
     Route { function: "portal-document-view", method: Method::GET, path: "/documents/{kind}/{id}" };
+pub const DOCUMENT_PDF: Route =
+    Route { function: "portal-document-pdf", method: Method::GET, path: "/documents/{kind}/{id}/pdf" };
 pub const DOCUMENT_LINK: Route =
     Route { function: "portal-document-link", method: Method::GET, path: "/links/{token}" };
 
@@ -38,6 +40,7 @@ pub const ALL: &[Route] = &[
     DASHBOARD,
     DOCUMENT_LIST,
     DOCUMENT_VIEW,
+    DOCUMENT_PDF,
     DOCUMENT_LINK,
 ];
 
@@ -137,6 +140,14 @@ pub mod url {
 
     pub fn document(kind: DocumentKind, id: &DocumentId) -> String {
         format!("/documents/{}/{id}", kind.slug())
+    }
+
+    pub fn document_pdf(kind: DocumentKind, id: &DocumentId) -> String {
+        format!("/documents/{}/{id}/pdf", kind.slug())
+    }
+
+    pub fn document_print(kind: DocumentKind, id: &DocumentId) -> String {
+        format!("/documents/{}/{id}/pdf?print=1", kind.slug())
     }
 
     pub fn document_link(token: &str) -> String {

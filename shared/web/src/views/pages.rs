@@ -338,6 +338,11 @@ pub fn document(p: DocumentPage<'_>) -> Html {
         html! {
             @if p.nav_csrf.is_none() { p.notice.no-print { (t.shared_document_notice) } }
             h1 { (title) " " (status_badge(locale, doc.kind, doc.display_status(p.today))) }
+            p.actions.no-print {
+                a.button href=(url::document_pdf(doc.kind, &doc.id)) { (t.download_pdf) }
+                " "
+                a.button.secondary href=(url::document_print(doc.kind, &doc.id)) target="_blank" rel="noopener" { (t.print) }
+            }
             dl.facts {
                 div { dt { (t.issued_on) } dd { (locale.format_date(doc.issue_date)) } }
                 @if let Some(due) = doc.due_date { div { dt { (t.due_on) } dd { (locale.format_date(due)) } } }

@@ -1,7 +1,7 @@
 //! Blobs: put, get, presign, and fetching the presigned URL over HTTP, on S3
 //! (emulated) and on the embedded store served by the local server.
 
-use portal_domain::ports::{Blob, BlobError, BlobStore};
+use portal_domain::ports::{Blob, BlobError, BlobStore, Disposition};
 use portal_e2e::{EMULATOR_REGION, TestApp, emulator_clients, unique_name};
 use std::time::Duration;
 
@@ -13,10 +13,21 @@ async fn blob_contract(store: &dyn BlobStore) -> String {
     store.put("pdf/d-f2026-0120/v3.pdf", &blob).await.expect("put");
     assert_eq!(store.get("pdf/d-f2026-0120/v3.pdf").await.unwrap(), Some(blob.clone()));
     assert_eq!(store.get("pdf/d-f2026-0120/v4.pdf").await.unwrap(), None, "a missing key is None, not an error");
+    assert!(store.exists("pdf/d-f2026-0120/v3.pdf").await.unwrap());
+    assert!(!store.exists("pdf/d-f2026-0120/v4.pdf").await.unwrap());
     assert!(matches!(store.put("../escape", &blob).await, Err(BlobError::InvalidKey(_))));
 
-    let url =
-        store.presigned_get("pdf/d-f2026-0120/v3.pdf", FILE_NAME, Duration::from_secs(300)).await.expect("presign");
+    let inline = store
+        .presigned_get("pdf/d-f2026-0120/v3.pdf", FILE_NAME, Disposition::Inline, Duration::from_secs(300))
+        .await
+        .expect("presign inline");
+    let response = reqwest::get(&inline).await.expect("fetch the inline URL");
+    let disposition = response.headers().get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(disposition.starts_with("inline; "), "{disposition}");
+    let url = store
+        .presigned_get("pdf/d-f2026-0120/v3.pdf", FILE_NAME, Disposition::Attachment, Duration::from_secs(300))
+        .await
+        .expect("presign");
     let response = reqwest::get(&url).await.expect("fetch the presigned URL");
     assert_eq!(response.status(), 200, "{url}");
     let disposition =
@@ -49,6 +60,9 @@ async fn embedded_blobs_keep_the_blob_contract_and_enforce_signature_and_expiry(
     assert_eq!(reqwest::get(&tampered).await.unwrap().status(), 403);
     let forged = format!("{}AAAA", &url[..url.len() - 4]);
     assert_eq!(reqwest::get(&forged).await.unwrap().status(), 403);
-    let expired = store.presigned_get("pdf/d-f2026-0120/v3.pdf", FILE_NAME, Duration::ZERO).await.unwrap();
+    let expired = store
+        .presigned_get("pdf/d-f2026-0120/v3.pdf", FILE_NAME, Disposition::Attachment, Duration::ZERO)
+        .await
+        .unwrap();
     assert_eq!(reqwest::get(&expired).await.unwrap().status(), 403);
 }

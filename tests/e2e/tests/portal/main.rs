@@ -4,5 +4,6 @@ mod dashboard;
 mod documents;
 mod links;
 mod login;
+mod pdf;
 mod routes;
 mod security;
