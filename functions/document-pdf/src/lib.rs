@@ -9,7 +9,7 @@
 
 use portal_domain::ports::{Blob, Disposition};
 use portal_domain::{Document, DocumentId, DocumentKind, i18n};
-use portal_pdf::{PdfData, PdfInput, Renderer, TEMPLATE_VERSION, pdf_data};
+use portal_pdf::{PdfData, PdfInput, Renderer, TEMPLATE_VERSION, logo_bytes, pdf_data};
 use portal_web::error::Problem;
 use portal_web::routes::DOCUMENT_PDF;
 use portal_web::{AppState, Body, Request, Response, WebError, WebResult, auth, http, respond, tokens};
@@ -28,10 +28,10 @@ pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
 }
 
 /// The blob key of a document's PDF: its content version plus a digest of the
-/// rendered data and the template version.
-pub fn pdf_key(document: &Document, data: &PdfData) -> String {
+/// rendered data, the logo and the template version.
+pub fn pdf_key(document: &Document, data: &PdfData, logo_url: Option<&str>) -> String {
     let json = serde_json::to_string(data).unwrap_or_default();
-    let digest = tokens::digest_hex(&format!("{TEMPLATE_VERSION}\n{json}"));
+    let digest = tokens::digest_hex(&format!("{TEMPLATE_VERSION}\n{json}\n{}", logo_url.unwrap_or_default()));
     format!("pdf/{}/v{}-{}.pdf", document.id, document.content_version, &digest[..16])
 }
 
@@ -53,10 +53,11 @@ pub async fn pdf(state: &AppState, request: &Request) -> WebResult {
         contact?.ok_or_else(|| WebError::Internal(format!("document {} names a missing contact", document.id)))?;
     let data =
         pdf_data(&PdfInput { settings: &settings, contact: &contact, document: &document, today: state.clock.today() });
-    let key = pdf_key(&document, &data);
+    let key = pdf_key(&document, &data, settings.logo_data_url.as_deref());
     let blob_error = |e: portal_domain::ports::BlobError| WebError::Internal(e.to_string());
     if !state.blobs.exists(&key).await.map_err(blob_error)? {
-        let rendered = tokio::task::spawn_blocking(move || RENDERER.render(&data, None))
+        let logo = logo_bytes(&settings);
+        let rendered = tokio::task::spawn_blocking(move || RENDERER.render(&data, logo.as_deref()))
             .await
             .map_err(|e| WebError::Internal(format!("render task: {e}")))?
             .map_err(|e| WebError::Internal(format!("rendering {}: {e}", document.id)))?;

@@ -12,6 +12,8 @@ use portal_web::views::pages::{self, DocumentPage};
 use portal_web::{AppState, Body, Request, Response, WebError, WebResult, auth, csrf, respond};
 
 pub const HISTORY_LIMIT: u32 = 100;
+/// Comments shown on the page (a thread longer than this shows its first ones).
+pub const COMMENT_LIMIT: u32 = 200;
 
 /// Serves `GET /documents/{kind}/{id}`.
 pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
@@ -33,10 +35,11 @@ pub async fn view(state: &AppState, request: &Request) -> WebResult {
         };
     };
     let accessor = auth::document_accessor(state, request, &document).await?;
-    let (settings, contact, history) = tokio::join!(
+    let (settings, contact, history, comments) = tokio::join!(
         state.business_settings(),
         state.store.contact(&document.contact_id),
         state.store.document_activity(&document.id, HISTORY_LIMIT),
+        state.store.comments(&document.id, COMMENT_LIMIT),
     );
     let settings = settings?;
     let contact =
@@ -46,9 +49,12 @@ pub async fn view(state: &AppState, request: &Request) -> WebResult {
         settings: &settings,
         document: &document,
         contact: &contact,
-        nav_csrf: matches!(accessor, DocumentAccessor::Contact(_)).then_some(csrf.token.as_str()),
+        logged_in: matches!(accessor, DocumentAccessor::Contact(_)),
+        csrf: &csrf.token,
+        actor: accessor.actor(&document),
         today: state.clock.today(),
         history: history?,
+        comments: comments?,
     });
     let mut response = respond::page(StatusCode::OK, html);
     csrf.apply(state, &mut response);

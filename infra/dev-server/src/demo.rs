@@ -3,6 +3,7 @@
 
 use portal_domain::contact::ContactId;
 use portal_domain::document::{AccessLink, DocumentNumber};
+use portal_domain::interaction::{Acceptance, Origin, Rejection, SignerName, SupplierConfirmation};
 use portal_domain::ports::{StoreError, StoreResult};
 use portal_domain::settings::{Address, BrandColour};
 use portal_domain::totals::{Discount, Quantity};
@@ -287,14 +288,18 @@ fn build(state: &AppState, spec: &Spec, contact: &Contact, today: Date) -> (Docu
         paid_minor: 0,
         access_link: AccessLink { nonce: portal_web::tokens::new_link_nonce(), expires_at: None },
         content_version: 1,
+        acceptance: None,
+        rejection: None,
+        supplier_confirmation: None,
     };
     let total = document.totals().total;
     document.paid_minor = total * spec.paid_percent / 100;
+    let (document_id, document_kind, document_number) = (document.id.clone(), document.kind, document.number.clone());
     let event = |kind: ActivityKind, at_time: OffsetDateTime| ActivityEvent {
         id: state.ids.new_id(),
-        document_id: document.id.clone(),
-        document_kind: document.kind,
-        document_number: document.number.clone(),
+        document_id: document_id.clone(),
+        document_kind,
+        document_number: document_number.clone(),
         contact_id: contact.id.clone(),
         at: at_time,
         kind,
@@ -309,11 +314,30 @@ fn build(state: &AppState, spec: &Spec, contact: &Contact, today: Date) -> (Docu
             ));
         }
         DocumentStatus::Accepted => {
-            events.push(event(ActivityKind::Accepted { signer: "Ana López Martín".into() }, later))
+            let signer = SignerName::parse("Ana López Martín").expect("demo signer");
+            events.push(event(ActivityKind::Accepted { signer: signer.as_str().into() }, later));
+            document.acceptance = Some(Acceptance {
+                signer,
+                at: later,
+                ip: "192.0.2.10".into(),
+                user_agent: "Mozilla/5.0 (demo)".into(),
+                content_version: document.content_version,
+                origin: Origin::Portal,
+            });
         }
-        DocumentStatus::Rejected => events.push(event(ActivityKind::Rejected, later)),
+        DocumentStatus::Rejected => {
+            events.push(event(ActivityKind::Rejected, later));
+            document.rejection =
+                Some(Rejection { reason: Some("Hemos elegido otra oferta.".into()), at: later, origin: Origin::Link });
+        }
         DocumentStatus::Confirmed if document.kind == DocumentKind::PurchaseOrder => {
             events.push(event(ActivityKind::Confirmed, later));
+            document.supplier_confirmation = Some(SupplierConfirmation {
+                delivery_date: Some(today + Duration::days(5)),
+                note: Some("Entregamos en dos bultos.".into()),
+                at: later,
+                origin: Origin::Portal,
+            });
         }
         DocumentStatus::Issued | DocumentStatus::Sent | DocumentStatus::Pending => {}
         other => events.push(event(ActivityKind::StatusChanged { to: other }, later)),

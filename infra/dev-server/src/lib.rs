@@ -53,6 +53,10 @@ pub fn mounts() -> Vec<(Route, Handler)> {
         mount!(routes::DOCUMENT_LIST, portal_document_list),
         mount!(routes::DOCUMENT_VIEW, portal_document_view),
         mount!(routes::DOCUMENT_PDF, portal_document_pdf),
+        mount!(routes::DOCUMENT_COMMENT, portal_document_comment),
+        mount!(routes::QUOTE_ACCEPT, portal_quote_answer),
+        mount!(routes::QUOTE_REJECT, portal_quote_answer),
+        mount!(routes::ORDER_CONFIRM, portal_order_confirm),
         mount!(routes::DOCUMENT_LINK, portal_document_link),
     ]
 }
@@ -71,7 +75,14 @@ pub fn dev_routes() -> Vec<(Method, &'static str)> {
 pub async fn dispatch(state: &AppState, mounts: &[(Route, Handler)], request: Request) -> Response<Body> {
     let path = request.uri().path().to_string();
     if let Some((_, handler)) = mounts.iter().find(|(route, _)| route.serves(request.method(), &path).is_some()) {
-        return handler(state, request).await;
+        let writes = request.method() == Method::POST;
+        let response = handler(state, request).await;
+        if writes {
+            // The local stand-in for the table stream's consumer: deliver what
+            // the action owed before answering, so mail is there when the page is.
+            drain_outbox(state).await;
+        }
+        return response;
     }
     if request.method() == Method::GET {
         if path == links_page::PATH {
@@ -86,6 +97,18 @@ pub async fn dispatch(state: &AppState, mounts: &[(Route, Handler)], request: Re
     }
     respond::not_found(state, &request)
 }
+
+/// Delivers pending notifications, logging (not failing on) a storage fault.
+pub async fn drain_outbox(state: &AppState) {
+    match portal_web::notify::drain(state).await {
+        Ok(report) if report.failed > 0 => tracing::warn!(?report, "some notifications wait for a retry"),
+        Ok(_) => {}
+        Err(error) => tracing::error!(cause = %error, "outbox drain failed"),
+    }
+}
+
+/// How often the local server retries notifications whose send failed.
+pub const OUTBOX_RETRY: Duration = Duration::from_secs(5);
 
 async fn to_lambda_request(request: hyper::Request<Incoming>, peer: SocketAddr) -> Result<Request, StatusCode> {
     let (parts, body) = request.into_parts();
@@ -115,8 +138,19 @@ fn to_hyper_response(response: Response<Body>) -> hyper::Response<Full<Bytes>> {
     hyper::Response::from_parts(parts, Full::new(bytes))
 }
 
-/// Serves connections from `listener` until the task is dropped.
+/// Serves connections from `listener` until the task is dropped, retrying
+/// undelivered notifications in the background meanwhile.
 pub async fn serve(listener: TcpListener, state: Arc<AppState>) {
+    let retry_state = state.clone();
+    let retries = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(OUTBOX_RETRY);
+        loop {
+            tick.tick().await;
+            drain_outbox(&retry_state).await;
+        }
+    });
+    // Stop retrying when the server stops (the task is aborted with it).
+    let _stop_retries = AbortOnDrop(retries);
     let mounts: Arc<Vec<(Route, Handler)>> = Arc::new(mounts());
     loop {
         let (stream, peer) = match listener.accept().await {
@@ -153,6 +187,14 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>) {
                 tracing::debug!(cause = %error, "connection closed with an error");
             }
         });
+    }
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

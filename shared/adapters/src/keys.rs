@@ -112,6 +112,25 @@ pub fn contact_activity_position(contact: &ContactId, at: OffsetDateTime, event_
     IndexKey::new(contact_activity(contact), format!("{}#{event_id}", sortable_timestamp(at)))
 }
 
+/// Comments live in their document's partition, oldest first.
+pub fn comment(document: &DocumentId, at: OffsetDateTime, comment_id: &str) -> Key {
+    Key::new(format!("DOC#{document}"), format!("{COMMENT_PREFIX}{}#{comment_id}", sortable_timestamp(at)))
+}
+
+pub const COMMENT_PREFIX: &str = "COMMENT#";
+
+/// A notification in the outbox.
+pub fn outbox(id: &str) -> Key {
+    Key::new(format!("OUTBOX#{id}"), "OUTBOX")
+}
+
+/// GSI1: pending notifications, oldest first (the entry leaves the index once delivered).
+pub const OUTBOX_PENDING: &str = "OUTBOX#PENDING";
+
+pub fn outbox_pending_position(created_at: OffsetDateTime, id: &str) -> IndexKey {
+    IndexKey::new(OUTBOX_PENDING, format!("{}#{id}", sortable_timestamp(created_at)))
+}
+
 /// A magic-link token, by the SHA-256 of the token (the token itself is never stored).
 pub fn login_token(digest: &str) -> Key {
     Key::new(format!("LOGIN#{digest}"), "LOGIN")
@@ -153,6 +172,12 @@ mod tests {
             IndexKey::new("CONTACT#c42#ACTIVITY", "2026-11-28T08:05:03.250000Z#e1")
         );
         assert_eq!(login_token("ab12"), Key::new("LOGIN#ab12", "LOGIN"));
+        assert_eq!(comment(&d, at, "k1"), Key::new("DOC#d7", "COMMENT#2026-11-28T08:05:03.250000Z#k1"));
+        assert_eq!(outbox("n1"), Key::new("OUTBOX#n1", "OUTBOX"));
+        assert_eq!(
+            outbox_pending_position(at, "n1"),
+            IndexKey::new("OUTBOX#PENDING", "2026-11-28T08:05:03.250000Z#n1")
+        );
         assert_eq!(attempts("login-email#x"), Key::new("ATTEMPTS#login-email#x", "COUNT"));
     }
 

@@ -4,9 +4,10 @@ use crate::keys;
 use crate::table::{Condition, Index, Item, Query, SortCondition, Table, TableError, Write};
 use async_trait::async_trait;
 use portal_domain::document::StatusBucket;
+use portal_domain::interaction::{Comment, Notification, NotificationId, OutboxEntry};
 use portal_domain::ports::{
-    ActivityStore, ContactStore, DocumentListQuery, DocumentStore, LoginToken, LoginTokenStore, Page, SettingsStore,
-    StoreError, StoreResult,
+    ActivityStore, Claim, CommentStore, ContactStore, DocumentChange, DocumentListQuery, DocumentStore, LoginToken,
+    LoginTokenStore, OutboxStore, Page, SettingsStore, StoreError, StoreResult,
 };
 use portal_domain::{
     ActivityEvent, BusinessSettings, Contact, ContactId, Document, DocumentFilter, DocumentId, DocumentKind,
@@ -67,7 +68,35 @@ fn document_item(document: &Document) -> StoreResult<Item> {
         &document.id,
     ));
     item.summary = Some(to_json(&summary)?);
+    // The content version is the item's optimistic-locking version.
+    item.version = u64::from(document.content_version);
     Ok(item)
+}
+
+fn outbox_item(entry: &OutboxEntry, version: u64) -> StoreResult<Item> {
+    let notification = &entry.notification;
+    let mut item = Item::new(keys::outbox(notification.id.as_str()), to_json(entry)?);
+    if entry.delivered_at.is_none() {
+        item.gsi1 = Some(keys::outbox_pending_position(notification.created_at, notification.id.as_str()));
+    }
+    item.version = version;
+    Ok(item)
+}
+
+fn new_outbox_items(notifications: &[Notification]) -> StoreResult<Vec<Write>> {
+    notifications
+        .iter()
+        .map(|notification| {
+            let entry = OutboxEntry {
+                notification: notification.clone(),
+                attempts: 0,
+                last_error: None,
+                claimed_until: None,
+                delivered_at: None,
+            };
+            Ok(Write::Put { item: outbox_item(&entry, 1)?, condition: Condition::NotExists })
+        })
+        .collect()
 }
 
 fn activity_item(event: &ActivityEvent) -> StoreResult<Item> {
@@ -184,6 +213,111 @@ impl DocumentStore for TableStore {
         query.limit = limit;
         let page = self.table.query(&query).await.map_err(map_err)?;
         summaries(page.items)
+    }
+
+    async fn apply_change(&self, change: &DocumentChange) -> StoreResult<()> {
+        let expected = u64::from(change.document.content_version.saturating_sub(1));
+        let mut writes =
+            vec![Write::Put { item: document_item(&change.document)?, condition: Condition::VersionIs(expected) }];
+        for event in &change.events {
+            writes.push(Write::Put { item: activity_item(event)?, condition: Condition::NotExists });
+        }
+        writes.extend(new_outbox_items(&change.notifications)?);
+        self.table.transact(writes).await.map_err(|e| match e {
+            TableError::ConditionFailed { .. } => {
+                StoreError::Conflict(format!("document {} changed since it was read", change.document.id))
+            }
+            other => map_err(other),
+        })
+    }
+}
+
+#[async_trait]
+impl CommentStore for TableStore {
+    async fn add_comment(
+        &self,
+        comment: &Comment,
+        event: &ActivityEvent,
+        notifications: &[Notification],
+    ) -> StoreResult<()> {
+        let item = Item::new(keys::comment(&comment.document_id, comment.at, comment.id.as_str()), to_json(comment)?);
+        let mut writes = vec![
+            Write::Put { item, condition: Condition::NotExists },
+            Write::Put { item: activity_item(event)?, condition: Condition::NotExists },
+        ];
+        writes.extend(new_outbox_items(notifications)?);
+        self.table.transact(writes).await.map_err(map_err)
+    }
+
+    async fn comments(&self, document: &DocumentId, limit: u32) -> StoreResult<Vec<Comment>> {
+        let mut query = Query::new(Index::Table, keys::document(document).pk);
+        query.sort = SortCondition::BeginsWith(keys::COMMENT_PREFIX.to_string());
+        query.limit = limit;
+        let page = self.table.query(&query).await.map_err(map_err)?;
+        page.items.iter().map(|item| from_json(&item.data)).collect()
+    }
+}
+
+#[async_trait]
+impl OutboxStore for TableStore {
+    async fn pending_notifications(&self, limit: u32) -> StoreResult<Vec<NotificationId>> {
+        let mut query = Query::new(Index::Gsi1, keys::OUTBOX_PENDING);
+        query.limit = limit;
+        let page = self.table.query(&query).await.map_err(map_err)?;
+        page.items
+            .iter()
+            .map(|item| {
+                let id = item.key.pk.strip_prefix("OUTBOX#").unwrap_or_default();
+                NotificationId::parse(id).map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect()
+    }
+
+    async fn outbox_entry(&self, id: &NotificationId) -> StoreResult<Option<OutboxEntry>> {
+        let item = self.table.get(&keys::outbox(id.as_str())).await.map_err(map_err)?;
+        item.map(|i| from_json(&i.data)).transpose()
+    }
+
+    async fn claim_notification(
+        &self,
+        id: &NotificationId,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+    ) -> StoreResult<Option<Claim>> {
+        let Some(item) = self.table.get(&keys::outbox(id.as_str())).await.map_err(map_err)? else { return Ok(None) };
+        let mut entry: OutboxEntry = from_json(&item.data)?;
+        if entry.delivered_at.is_some() || entry.claimed_until.is_some_and(|until| until > now) {
+            return Ok(None);
+        }
+        entry.claimed_until = Some(lease_until);
+        entry.attempts += 1;
+        let version = item.version + 1;
+        let claimed = self
+            .table
+            .write(Write::Put { item: outbox_item(&entry, version)?, condition: Condition::VersionIs(item.version) })
+            .await;
+        match claimed {
+            Ok(()) => Ok(Some(Claim { entry, version })),
+            Err(TableError::ConditionFailed { .. }) => Ok(None),
+            Err(other) => Err(map_err(other)),
+        }
+    }
+
+    async fn mark_delivered(&self, claim: &Claim, now: OffsetDateTime) -> StoreResult<()> {
+        let mut entry = claim.entry.clone();
+        entry.delivered_at = Some(now);
+        entry.claimed_until = None;
+        entry.last_error = None;
+        let item = outbox_item(&entry, claim.version + 1)?;
+        self.table.write(Write::Put { item, condition: Condition::VersionIs(claim.version) }).await.map_err(map_err)
+    }
+
+    async fn release_claim(&self, claim: &Claim, error: &str) -> StoreResult<()> {
+        let mut entry = claim.entry.clone();
+        entry.claimed_until = None;
+        entry.last_error = Some(error.chars().take(500).collect());
+        let item = outbox_item(&entry, claim.version + 1)?;
+        self.table.write(Write::Put { item, condition: Condition::VersionIs(claim.version) }).await.map_err(map_err)
     }
 }
 

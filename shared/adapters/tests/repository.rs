@@ -68,6 +68,9 @@ fn document(id: &str, kind: DocumentKind, contact: &str, status: DocumentStatus,
         paid_minor: 0,
         access_link: AccessLink { nonce: LinkNonce(format!("nonce-{id}")), expires_at: None },
         content_version: 1,
+        acceptance: None,
+        rejection: None,
+        supplier_confirmation: None,
     }
 }
 

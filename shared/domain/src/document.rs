@@ -340,8 +340,17 @@ pub struct Document {
     /// Sum of the payments received (invoices).
     pub paid_minor: i64,
     pub access_link: AccessLink,
-    /// Bumped on every change of what the document shows (PDF cache key).
+    /// Bumped on every change of what the document shows (PDF cache key, and
+    /// the optimistic lock of every change).
     pub content_version: u32,
+    /// Quotes: who accepted, when, and which version.
+    #[serde(default)]
+    pub acceptance: Option<crate::interaction::Acceptance>,
+    #[serde(default)]
+    pub rejection: Option<crate::interaction::Rejection>,
+    /// Purchase orders: the supplier's confirmation.
+    #[serde(default)]
+    pub supplier_confirmation: Option<crate::interaction::SupplierConfirmation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

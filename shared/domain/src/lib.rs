@@ -9,6 +9,7 @@ pub mod activity;
 pub mod contact;
 pub mod document;
 pub mod i18n;
+pub mod interaction;
 pub mod locale;
 pub mod money;
 pub mod policy;

@@ -4,6 +4,7 @@
 use crate::activity::ActivityEvent;
 use crate::contact::{Contact, ContactId, EmailAddress};
 use crate::document::{Document, DocumentFilter, DocumentId, DocumentKind, DocumentSummary};
+use crate::interaction::{Comment, Notification, NotificationId, OutboxEntry};
 use crate::settings::BusinessSettings;
 use async_trait::async_trait;
 use time::{Date, OffsetDateTime};
@@ -66,6 +67,24 @@ pub trait ContactStore: Send + Sync {
     async fn create_contact(&self, contact: &Contact) -> StoreResult<()>;
 }
 
+/// A change to a document and everything it causes, stored in one atomic write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentChange {
+    /// The document as it must be stored, its `content_version` one above the
+    /// version the change was decided on (the optimistic lock).
+    pub document: Document,
+    pub events: Vec<ActivityEvent>,
+    pub notifications: Vec<Notification>,
+}
+
+/// A notification claimed for delivery by one consumer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub entry: OutboxEntry,
+    /// The stored version the claim holds; finishing is conditional on it.
+    pub version: u64,
+}
+
 #[async_trait]
 pub trait DocumentStore: Send + Sync {
     async fn document(&self, id: &DocumentId) -> StoreResult<Option<Document>>;
@@ -79,6 +98,42 @@ pub trait DocumentStore: Send + Sync {
         kind: DocumentKind,
         limit: u32,
     ) -> StoreResult<Vec<DocumentSummary>>;
+    /// Applies a change if nobody changed the document since it was read
+    /// (`Conflict` otherwise), with its events and notifications, atomically.
+    async fn apply_change(&self, change: &DocumentChange) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait CommentStore: Send + Sync {
+    /// Stores a comment with its event and notifications, atomically.
+    async fn add_comment(
+        &self,
+        comment: &Comment,
+        event: &ActivityEvent,
+        notifications: &[Notification],
+    ) -> StoreResult<()>;
+    /// A document's thread, oldest first.
+    async fn comments(&self, document: &DocumentId, limit: u32) -> StoreResult<Vec<Comment>>;
+}
+
+/// The notification outbox: pending entries are claimed with a lease, sent,
+/// and marked delivered, each step conditional on the previous one, so a
+/// replayed or concurrent delivery never sends twice.
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Pending notifications, oldest first.
+    async fn pending_notifications(&self, limit: u32) -> StoreResult<Vec<NotificationId>>;
+    async fn outbox_entry(&self, id: &NotificationId) -> StoreResult<Option<OutboxEntry>>;
+    /// Claims a pending, unclaimed (or lease-expired) notification until `lease_until`.
+    async fn claim_notification(
+        &self,
+        id: &NotificationId,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+    ) -> StoreResult<Option<Claim>>;
+    async fn mark_delivered(&self, claim: &Claim, now: OffsetDateTime) -> StoreResult<()>;
+    /// Gives a failed delivery back to the queue, recording why.
+    async fn release_claim(&self, claim: &Claim, error: &str) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -101,8 +156,14 @@ pub trait LoginTokenStore: Send + Sync {
 }
 
 /// Everything the portal keeps.
-pub trait Store: SettingsStore + ContactStore + DocumentStore + ActivityStore + LoginTokenStore {}
-impl<T: SettingsStore + ContactStore + DocumentStore + ActivityStore + LoginTokenStore> Store for T {}
+pub trait Store:
+    SettingsStore + ContactStore + DocumentStore + ActivityStore + LoginTokenStore + CommentStore + OutboxStore
+{
+}
+impl<T> Store for T where
+    T: SettingsStore + ContactStore + DocumentStore + ActivityStore + LoginTokenStore + CommentStore + OutboxStore
+{
+}
 
 /// A file attached to an email (a PDF, a receipt).
 #[derive(Debug, Clone, PartialEq, Eq)]

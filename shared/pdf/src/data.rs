@@ -68,12 +68,48 @@ pub struct PdfData {
     pub payment: Vec<String>,
     pub notes_heading: String,
     pub notes: Option<String>,
+    /// Who accepted (or confirmed) the document and when.
+    pub answer: Option<String>,
     pub page_label: String,
     pub of_label: String,
 }
 
 fn party(heading: &str, name: &str, tax_id: Option<String>, lines: Vec<String>) -> Party {
     Party { heading: heading.to_string(), name: name.to_string(), tax_id, lines }
+}
+
+/// The business logo's bytes, from the `data:image/...;base64,` URL in settings
+/// (PNG, JPEG, GIF, WebP or SVG; typst detects which from the bytes).
+pub fn logo_bytes(settings: &BusinessSettings) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let url = settings.logo_data_url.as_deref()?;
+    let (header, payload) = url.strip_prefix("data:")?.split_once(',')?;
+    let supported = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"];
+    let (mime, encoding) = header.split_once(';')?;
+    if !supported.contains(&mime) || encoding != "base64" {
+        return None;
+    }
+    base64::engine::general_purpose::STANDARD.decode(payload.trim()).ok()
+}
+
+/// "Aceptado por Ana López · 28/11/2026 10:15 UTC" (quotes) or the supplier's confirmation.
+fn answer_line(locale: Locale, doc: &Document) -> Option<String> {
+    let t = texts(locale);
+    let when =
+        |at: time::OffsetDateTime| format!("{} {:02}:{:02} UTC", locale.format_date(at.date()), at.hour(), at.minute());
+    if let Some(acceptance) = &doc.acceptance {
+        return Some(format!("{} {} · {}", t.accepted_by, acceptance.signer.as_str(), when(acceptance.at)));
+    }
+    if let Some(rejection) = &doc.rejection {
+        return Some(format!("{} {}", t.rejected_on, when(rejection.at)));
+    }
+    doc.supplier_confirmation.as_ref().map(|c| {
+        let mut line = format!("{} {}", t.confirmed_on, when(c.at));
+        if let Some(day) = c.delivery_date {
+            line.push_str(&format!(" · {} {}", t.delivery_on, locale.format_date(day)));
+        }
+        line
+    })
 }
 
 /// Builds the template's data from the domain's figures.
@@ -191,7 +227,7 @@ pub fn pdf_data(input: &PdfInput<'_>) -> PdfData {
         number: doc.number.as_str().to_string(),
         status: i18n::status_name(locale, doc.kind, doc.display_status(today)).to_string(),
         brand: settings.brand_colour.as_str().to_string(),
-        has_logo: false,
+        has_logo: logo_bytes(settings).is_some(),
         business_name: settings.display_name().to_string(),
         business_legal: settings.legal_name.clone(),
         tax_id_label: t.tax_id.into(),
@@ -216,6 +252,7 @@ pub fn pdf_data(input: &PdfInput<'_>) -> PdfData {
         payment,
         notes_heading: t.notes.into(),
         notes: doc.notes.clone(),
+        answer: answer_line(locale, doc),
         page_label: t.pdf_page.into(),
         of_label: t.pdf_of.into(),
     }

@@ -9,12 +9,12 @@
 mod data;
 mod world;
 
-pub use data::{PdfData, PdfInput, pdf_data};
+pub use data::{PdfData, PdfInput, logo_bytes, pdf_data};
 pub use world::Renderer;
 
 /// Bumped whenever the template or the data it is given changes shape, so
 /// stored PDFs made by an older template are not served again.
-pub const TEMPLATE_VERSION: u32 = 1;
+pub const TEMPLATE_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {

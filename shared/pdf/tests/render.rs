@@ -85,6 +85,9 @@ fn document(kind: DocumentKind, lines: Vec<Line>) -> Document {
         paid_minor: 0,
         access_link: AccessLink { nonce: LinkNonce("n".into()), expires_at: None },
         content_version: 1,
+        acceptance: None,
+        rejection: None,
+        supplier_confirmation: None,
     }
 }
 
@@ -194,6 +197,28 @@ fn two_hundred_lines_paginate_with_the_header_repeated() {
     let headers = text.matches("Descripción").count();
     assert_eq!(headers as u32, pages, "the table header repeats on every page");
     assert!(text.contains(&format!("Página {pages} de {pages}")), "{text}");
+}
+
+#[test]
+fn the_business_logo_is_drawn_from_its_data_url() {
+    let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#1a5c4c"/></svg>"##;
+    use base64::Engine;
+    let mut settings = settings();
+    settings.logo_data_url =
+        Some(format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)));
+    let logo = portal_pdf::logo_bytes(&settings).expect("logo decoded");
+    let contact = contact(Locale::Es);
+    let doc = document(DocumentKind::Invoice, standard_lines());
+    let data =
+        pdf_data(&PdfInput { settings: &settings, contact: &contact, document: &doc, today: date!(2026 - 11 - 28) });
+    assert!(data.has_logo);
+    let with_logo = renderer().render(&data, Some(&logo)).expect("rendered with logo");
+    let mut without = data.clone();
+    without.has_logo = false;
+    let plain = renderer().render(&without, None).unwrap();
+    assert_ne!(with_logo.len(), plain.len(), "the logo is in the file");
+    settings.logo_data_url = Some("data:text/html;base64,PHNjcmlwdD4=".into());
+    assert!(portal_pdf::logo_bytes(&settings).is_none(), "only images");
 }
 
 #[test]

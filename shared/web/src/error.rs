@@ -21,6 +21,16 @@ pub enum Problem {
     UnsupportedForm,
     FormTooLarge,
     TooManyRequests,
+    CommentInvalid,
+    SignerInvalid,
+    NoteInvalid,
+    DateInvalid,
+    /// The quote already has an answer (someone pressed first).
+    AlreadyAnswered,
+    QuoteExpired,
+    AlreadyConfirmed,
+    /// The document's state no longer allows this action.
+    ActionUnavailable,
 }
 
 impl Problem {
@@ -35,6 +45,11 @@ impl Problem {
             Problem::UnsupportedForm => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Problem::FormTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Problem::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Problem::CommentInvalid | Problem::SignerInvalid | Problem::NoteInvalid | Problem::DateInvalid => {
+                StatusCode::BAD_REQUEST
+            }
+            Problem::AlreadyAnswered | Problem::AlreadyConfirmed | Problem::ActionUnavailable => StatusCode::CONFLICT,
+            Problem::QuoteExpired => StatusCode::GONE,
         }
     }
 
@@ -125,8 +140,44 @@ impl Problem {
                     "Too many attempts. Wait a few minutes and try again."
                 }
             }
+            Problem::CommentInvalid => {
+                pick(es, "Escribe un comentario de 1 a 2.000 caracteres.", "Write a comment of 1 to 2,000 characters.")
+            }
+            Problem::SignerInvalid => pick(
+                es,
+                "Para aceptar, escribe tu nombre completo (de 3 a 120 caracteres).",
+                "To accept, type your full name (3 to 120 characters).",
+            ),
+            Problem::NoteInvalid => pick(
+                es,
+                "La nota no puede superar los 500 caracteres.",
+                "The note cannot be longer than 500 characters.",
+            ),
+            Problem::DateInvalid => pick(es, "La fecha de entrega no es válida.", "The delivery date is not valid."),
+            Problem::AlreadyAnswered => pick(
+                es,
+                "Este presupuesto ya tiene respuesta: lo que ves es su estado actual.",
+                "This quote has already been answered: what you see is its current state.",
+            ),
+            Problem::QuoteExpired => pick(
+                es,
+                "Este presupuesto ha caducado y ya no se puede aceptar ni rechazar. Pide uno actualizado.",
+                "This quote has expired and can no longer be accepted or rejected. Ask for an updated one.",
+            ),
+            Problem::AlreadyConfirmed => {
+                pick(es, "Este pedido ya está confirmado.", "This order is already confirmed.")
+            }
+            Problem::ActionUnavailable => pick(
+                es,
+                "Esta acción ya no está disponible para este documento.",
+                "This action is no longer available for this document.",
+            ),
         }
     }
+}
+
+fn pick(es: bool, spanish: &'static str, english: &'static str) -> &'static str {
+    if es { spanish } else { english }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -134,6 +185,9 @@ pub enum WebError {
     /// Shown to the user as a page with the problem's status and message.
     #[error("{0:?}")]
     Problem(Problem),
+    /// Like `Problem`, with a link back to where the user came from (a document).
+    #[error("{problem:?} (back to {back})")]
+    Refused { problem: Problem, back: String },
     /// The page needs a logged-in contact: sent to the login page.
     #[error("login required")]
     LoginRequired,

@@ -5,12 +5,14 @@
 //! the result to [`respond::finish`], the one place where errors become pages
 //! and every response gets its security headers.
 
+pub mod actions;
 pub mod auth;
 pub mod config;
 pub mod csrf;
 pub mod error;
 pub mod http;
 pub use portal_domain::i18n;
+pub mod notify;
 pub mod respond;
 pub mod routes;
 pub mod state;

@@ -54,7 +54,11 @@ pub fn finish(state: &AppState, request: &Request, result: WebResult) -> Respons
         Err(WebError::LoginRequired) => http::see_other(&url::login()),
         Err(WebError::Problem(problem)) => {
             tracing::info!(path = %request.uri().path(), problem = ?problem, "request refused");
-            error_page(request, problem.status(), problem.message(request_locale(request)))
+            error_page(request, problem.status(), problem.message(request_locale(request)), None)
+        }
+        Err(WebError::Refused { problem, back }) => {
+            tracing::info!(path = %request.uri().path(), problem = ?problem, "action refused");
+            error_page(request, problem.status(), problem.message(request_locale(request)), Some(&back))
         }
         Err(WebError::Internal(cause)) => {
             tracing::error!(path = %request.uri().path(), method = %request.method(), cause = %cause, "request failed");
@@ -64,7 +68,7 @@ pub fn finish(state: &AppState, request: &Request, result: WebResult) -> Respons
             } else {
                 "Something went wrong on our side. Please try again in a few minutes."
             };
-            error_page(request, StatusCode::INTERNAL_SERVER_ERROR, message)
+            error_page(request, StatusCode::INTERNAL_SERVER_ERROR, message, None)
         }
     };
     let _ = state;
@@ -72,8 +76,8 @@ pub fn finish(state: &AppState, request: &Request, result: WebResult) -> Respons
     response
 }
 
-fn error_page(request: &Request, status: StatusCode, message: &str) -> Response<Body> {
-    page(status, views::pages::error(request_locale(request), message))
+fn error_page(request: &Request, status: StatusCode, message: &str, back: Option<&str>) -> Response<Body> {
+    page(status, views::pages::error(request_locale(request), message, back))
 }
 
 /// Headers every response carries.

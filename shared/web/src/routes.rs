@@ -27,6 +27,14 @@ pub const DOCUMENT_VIEW: Route =
     Route { function: "portal-document-view", method: Method::GET, path: "/documents/{kind}/{id}" };
 pub const DOCUMENT_PDF: Route =
     Route { function: "portal-document-pdf", method: Method::GET, path: "/documents/{kind}/{id}/pdf" };
+pub const DOCUMENT_COMMENT: Route =
+    Route { function: "portal-document-comment", method: Method::POST, path: "/documents/{kind}/{id}/comments" };
+pub const QUOTE_ACCEPT: Route =
+    Route { function: "portal-quote-answer", method: Method::POST, path: "/documents/quotes/{id}/accept" };
+pub const QUOTE_REJECT: Route =
+    Route { function: "portal-quote-answer", method: Method::POST, path: "/documents/quotes/{id}/reject" };
+pub const ORDER_CONFIRM: Route =
+    Route { function: "portal-order-confirm", method: Method::POST, path: "/documents/purchase-orders/{id}/confirm" };
 pub const DOCUMENT_LINK: Route =
     Route { function: "portal-document-link", method: Method::GET, path: "/links/{token}" };
 
@@ -41,6 +49,10 @@ pub const ALL: &[Route] = &[
     DOCUMENT_LIST,
     DOCUMENT_VIEW,
     DOCUMENT_PDF,
+    DOCUMENT_COMMENT,
+    QUOTE_ACCEPT,
+    QUOTE_REJECT,
+    ORDER_CONFIRM,
     DOCUMENT_LINK,
 ];
 
@@ -148,6 +160,22 @@ pub mod url {
 
     pub fn document_print(kind: DocumentKind, id: &DocumentId) -> String {
         format!("/documents/{}/{id}/pdf?print=1", kind.slug())
+    }
+
+    pub fn document_comments(kind: DocumentKind, id: &DocumentId) -> String {
+        format!("/documents/{}/{id}/comments", kind.slug())
+    }
+
+    pub fn quote_accept(id: &DocumentId) -> String {
+        format!("/documents/quotes/{id}/accept")
+    }
+
+    pub fn quote_reject(id: &DocumentId) -> String {
+        format!("/documents/quotes/{id}/reject")
+    }
+
+    pub fn order_confirm(id: &DocumentId) -> String {
+        format!("/documents/purchase-orders/{id}/confirm")
     }
 
     pub fn document_link(token: &str) -> String {

@@ -9,6 +9,7 @@ use portal_adapters::mail::{StoredMail, read_outbox};
 use portal_adapters::system::{RandomIds, SystemClock};
 use portal_adapters::table::Table;
 use portal_dev_server::{RunningServer, demo};
+use portal_domain::ports::Mailer;
 use portal_web::AppState;
 use portal_web::config::{Backends, Config};
 use portal_web::state::{EmbeddedPaths, aws_backends, embedded_backends};
@@ -69,6 +70,17 @@ impl TestApp {
     }
 
     pub async fn spawn_on(aws: bool) -> TestApp {
+        TestApp::spawn_with(aws, |mailer| mailer).await
+    }
+
+    /// A portal on the backends named by the environment, its mailer wrapped
+    /// (e.g. by one that fails on purpose).
+    pub async fn spawn_wrapping_mailer(wrap: impl FnOnce(Arc<dyn Mailer>) -> Arc<dyn Mailer>) -> TestApp {
+        let aws = std::env::var(ENV_TEST_BACKENDS).is_ok_and(|v| v == "aws");
+        TestApp::spawn_with(aws, wrap).await
+    }
+
+    async fn spawn_with(aws: bool, wrap: impl FnOnce(Arc<dyn Mailer>) -> Arc<dyn Mailer>) -> TestApp {
         let name = unique_name("portal-e2e");
         let data_dir = std::env::temp_dir().join(&name);
         let _ = std::fs::remove_dir_all(&data_dir);
@@ -111,7 +123,7 @@ impl TestApp {
         let state = Arc::new(AppState::with_backends(
             config,
             Arc::new(TableStore::new(set.table.clone())),
-            set.mailer,
+            wrap(set.mailer),
             set.blobs,
             Arc::new(SystemClock),
             Arc::new(RandomIds),

@@ -35,3 +35,134 @@ pub fn login_link(locale: Locale, settings: &BusinessSettings, link: &str) -> Ma
     };
     MailContent { subject, text, html: html.into_string() }
 }
+
+/// What a notification email says, beyond its kind.
+pub struct NotificationFacts<'a> {
+    pub kind: portal_domain::interaction::NotificationKind,
+    pub locale: Locale,
+    pub settings: &'a BusinessSettings,
+    pub document: &'a portal_domain::Document,
+    pub contact_name: &'a str,
+    pub comment: Option<&'a portal_domain::interaction::Comment>,
+    /// Absolute URL that opens the document for this recipient.
+    pub link: &'a str,
+}
+
+/// A notification email: one sentence of what happened, the detail, the link.
+pub fn notification(facts: &NotificationFacts<'_>) -> MailContent {
+    use portal_domain::interaction::NotificationKind as K;
+    let t = i18n::texts(facts.locale);
+    let es = facts.locale == Locale::Es;
+    let doc = facts.document;
+    let title = format!("{} {}", i18n::kind_name(facts.locale, doc.kind), doc.number.as_str());
+    let who = facts.contact_name;
+    let date = |at: time::OffsetDateTime| facts.locale.format_date(at.date());
+    let (subject, lead, detail): (String, String, Option<String>) = match facts.kind {
+        K::QuoteAccepted => {
+            let signer = doc.acceptance.as_ref().map(|a| a.signer.as_str().to_string()).unwrap_or_default();
+            if es {
+                (
+                    format!("{title} aceptado · {who}"),
+                    format!("{who} ha aceptado {title}."),
+                    Some(format!("Firmado por {signer}.")),
+                )
+            } else {
+                (
+                    format!("{title} accepted · {who}"),
+                    format!("{who} accepted {title}."),
+                    Some(format!("Signed by {signer}.")),
+                )
+            }
+        }
+        K::QuoteRejected => {
+            let reason = doc.rejection.as_ref().and_then(|r| r.reason.clone());
+            if es {
+                (
+                    format!("{title} rechazado · {who}"),
+                    format!("{who} ha rechazado {title}."),
+                    reason.map(|r| format!("Motivo: {r}")),
+                )
+            } else {
+                (
+                    format!("{title} rejected · {who}"),
+                    format!("{who} rejected {title}."),
+                    reason.map(|r| format!("Reason: {r}")),
+                )
+            }
+        }
+        K::PurchaseOrderConfirmed => {
+            let confirmation = doc.supplier_confirmation.as_ref();
+            let mut detail = Vec::new();
+            if let Some(day) = confirmation.and_then(|c| c.delivery_date) {
+                detail.push(format!(
+                    "{}: {}.",
+                    if es { "Entrega prevista" } else { "Expected delivery" },
+                    facts.locale.format_date(day)
+                ));
+            }
+            if let Some(note) = confirmation.and_then(|c| c.note.clone()) {
+                detail.push(format!("{}: {note}", if es { "Nota" } else { "Note" }));
+            }
+            let detail = (!detail.is_empty()).then(|| detail.join(" "));
+            if es {
+                (format!("{title} confirmado · {who}"), format!("{who} ha confirmado {title}."), detail)
+            } else {
+                (format!("{title} confirmed · {who}"), format!("{who} confirmed {title}."), detail)
+            }
+        }
+        K::ContactCommented | K::StaffReplied => {
+            let comment = facts.comment;
+            let author = comment.map(|c| c.author.as_str()).unwrap_or(who);
+            let body = comment.map(|c| format!("«{}»", c.body.as_str()));
+            if es {
+                (format!("Nuevo comentario en {title}"), format!("{author} ha escrito en {title}:"), body)
+            } else {
+                (format!("New comment on {title}"), format!("{author} wrote on {title}:"), body)
+            }
+        }
+        K::AcceptanceReceipt => {
+            let when = doc.acceptance.as_ref().map(|a| date(a.at)).unwrap_or_default();
+            if es {
+                (
+                    format!("Has aceptado {title}"),
+                    format!("Confirmamos que aceptaste {title} el {when}."),
+                    Some("Gracias por tu confianza.".into()),
+                )
+            } else {
+                (
+                    format!("You accepted {title}"),
+                    format!("This confirms you accepted {title} on {when}."),
+                    Some("Thank you for your trust.".into()),
+                )
+            }
+        }
+    };
+    let business = facts.settings.display_name();
+    let subject = format!("{subject} · {business}");
+    let mut text = format!("{lead}\n\n");
+    if let Some(detail) = &detail {
+        text.push_str(detail);
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("{}: {}\n\n— {business}\n", t.open_document, facts.link));
+    let html = html! {
+        (DOCTYPE)
+        html lang=(facts.locale.tag()) {
+            head { meta charset="utf-8"; title { (subject) } }
+            body style="font-family:Arial,sans-serif;color:#1d2327" {
+                p { (lead) }
+                @if let Some(detail) = &detail {
+                    @for line in detail.lines() { p { (line) } }
+                }
+                p {
+                    a href=(facts.link) style={"display:inline-block;padding:10px 18px;border-radius:4px;color:#fff;text-decoration:none;background:" (facts.settings.brand_colour.as_str())} {
+                        (t.open_document)
+                    }
+                }
+                p style="font-size:13px;color:#4a5560" { (facts.link) }
+                p { "— " (business) }
+            }
+        }
+    };
+    MailContent { subject, text, html: html.into_string() }
+}

@@ -4,13 +4,15 @@ use super::{Frame, Html, Nav, layout, status_badge};
 use crate::i18n::{self, texts};
 use crate::routes::url;
 use maud::{Markup, html};
+use portal_domain::interaction::Comment;
 use portal_domain::tax::format_percent;
 use portal_domain::{
-    ActivityEvent, BusinessSettings, Contact, Document, DocumentFilter, DocumentKind, DocumentSummary, Locale, Money,
+    ActivityEvent, Actor, BusinessSettings, Capability, Contact, Document, DocumentAction, DocumentFilter,
+    DocumentKind, DocumentSummary, Locale, Money,
 };
 use time::Date;
 
-pub fn error(locale: Locale, message: &str) -> Html {
+pub fn error(locale: Locale, message: &str, back: Option<&str>) -> Html {
     let t = texts(locale);
     let frame = Frame { locale, settings: None, title: t.error_title, nav: None, language_switch: None };
     layout(
@@ -19,7 +21,11 @@ pub fn error(locale: Locale, message: &str) -> Html {
             div.narrow {
                 h1 { (t.error_title) }
                 p.error role="alert" { (message) }
-                p { a href=(url::dashboard()) { (t.back_to_portal) } }
+                @if let Some(back) = back {
+                    p { a href=(back) { (t.back_to_document) } }
+                } @else {
+                    p { a href=(url::dashboard()) { (t.back_to_portal) } }
+                }
             }
         },
     )
@@ -314,10 +320,13 @@ pub struct DocumentPage<'a> {
     pub settings: &'a BusinessSettings,
     pub document: &'a Document,
     pub contact: &'a Contact,
-    /// Set for a logged-in contact (navigation shown); `None` for a link holder.
-    pub nav_csrf: Option<&'a str>,
+    /// The visitor is the logged-in contact (navigation shown), not a link holder.
+    pub logged_in: bool,
+    pub csrf: &'a str,
+    pub actor: Actor,
     pub today: Date,
     pub history: Vec<ActivityEvent>,
+    pub comments: Vec<Comment>,
 }
 
 pub fn document(p: DocumentPage<'_>) -> Html {
@@ -328,7 +337,13 @@ pub fn document(p: DocumentPage<'_>) -> Html {
     let money = |minor: i64| locale.format_money(Money::new(minor, doc.currency));
     let decimal = if locale == Locale::Es { ',' } else { '.' };
     let title = format!("{} {}", i18n::kind_name(locale, doc.kind), doc.number.as_str());
-    let nav = p.nav_csrf.map(|csrf| Nav { contact: p.contact, current: Some(doc.kind), csrf_token: csrf });
+    let nav = p.logged_in.then_some(Nav { contact: p.contact, current: Some(doc.kind), csrf_token: p.csrf });
+    let can_answer =
+        p.actor.may(Capability::Respond, doc) && doc.transition(DocumentAction::Accept, &p.actor, p.today).is_ok();
+    let can_confirm = p.actor.may(Capability::ConfirmOrder, doc)
+        && doc.transition(DocumentAction::Confirm, &p.actor, p.today).is_ok();
+    let when =
+        |at: time::OffsetDateTime| format!("{} {:02}:{:02} UTC", locale.format_date(at.date()), at.hour(), at.minute());
     let frame = Frame { locale, settings: Some(p.settings), title: &title, nav, language_switch: None };
     let (business_heading, contact_heading) =
         if doc.kind.is_purchase() { (t.bill_to, t.supplier_to) } else { (t.supplier_to, t.bill_to) };
@@ -336,7 +351,7 @@ pub fn document(p: DocumentPage<'_>) -> Html {
     layout(
         frame,
         html! {
-            @if p.nav_csrf.is_none() { p.notice.no-print { (t.shared_document_notice) } }
+            @if !p.logged_in { p.notice.no-print { (t.shared_document_notice) } }
             h1 { (title) " " (status_badge(locale, doc.kind, doc.display_status(p.today))) }
             p.actions.no-print {
                 a.button href=(url::document_pdf(doc.kind, &doc.id)) { (t.download_pdf) }
@@ -428,6 +443,70 @@ pub fn document(p: DocumentPage<'_>) -> Html {
             }
             @if let Some(notes) = &doc.notes {
                 section aria-labelledby="notes" { h2 #notes { (t.notes) } p { (notes) } }
+            }
+            @if let Some(acceptance) = &doc.acceptance {
+                p.notice #answer { (t.accepted_by) " " strong { (acceptance.signer.as_str()) } " · " (when(acceptance.at)) }
+            }
+            @if let Some(rejection) = &doc.rejection {
+                p.notice #answer { (t.rejected_on) " " (when(rejection.at))
+                    @if let Some(reason) = &rejection.reason { " · «" (reason) "»" } }
+            }
+            @if let Some(confirmation) = &doc.supplier_confirmation {
+                p.notice #answer { (t.confirmed_on) " " (when(confirmation.at))
+                    @if let Some(day) = confirmation.delivery_date { " · " (t.delivery_on) " " (locale.format_date(day)) }
+                    @if let Some(note) = &confirmation.note { " · «" (note) "»" } }
+            }
+            @if can_answer {
+                section.answer.no-print aria-labelledby="answer-heading" {
+                    h2 #answer-heading { (t.accept_heading) }
+                    form.stack method="post" action=(url::quote_accept(&doc.id)) {
+                        input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                        label for="signer" { (t.signer_label) }
+                        input #signer type="text" name="signer" autocomplete="name" required minlength="3" maxlength="120";
+                        button.button type="submit" { (t.accept_button) }
+                    }
+                    form.stack method="post" action=(url::quote_reject(&doc.id)) {
+                        input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                        label for="reason" { (t.reject_reason_label) }
+                        textarea #reason name="reason" rows="2" maxlength="500" {}
+                        button.button.secondary type="submit" { (t.reject_button) }
+                    }
+                }
+            }
+            @if can_confirm {
+                section.answer.no-print aria-labelledby="confirm-heading" {
+                    h2 #confirm-heading { (t.confirm_heading) }
+                    form.stack method="post" action=(url::order_confirm(&doc.id)) {
+                        input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                        label for="delivery" { (t.delivery_date_label) }
+                        input #delivery type="date" name="delivery_date";
+                        label for="note" { (t.note_label) }
+                        textarea #note name="note" rows="2" maxlength="500" {}
+                        button.button type="submit" { (t.confirm_button) }
+                    }
+                }
+            }
+            section aria-labelledby="comments-heading" {
+                h2 #comments-heading { (t.comments_heading) }
+                @if p.comments.is_empty() {
+                    p.muted { (t.no_comments) }
+                } @else {
+                    ol.activity.comments {
+                        @for comment in &p.comments {
+                            li {
+                                time datetime=(iso_date(comment.at.date())) { (when(comment.at)) }
+                                strong { (comment.author) }
+                                p.comment-body { (comment.body.as_str()) }
+                            }
+                        }
+                    }
+                }
+                form.stack.no-print method="post" action=(url::document_comments(doc.kind, &doc.id)) {
+                    input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                    label for="comment" { (t.comment_label) }
+                    textarea #comment name="body" rows="3" maxlength="2000" required {}
+                    button.button type="submit" { (t.comment_button) }
+                }
             }
             section aria-labelledby="history" {
                 h2 #history { (t.history) }

@@ -63,6 +63,10 @@ input[type=email]{font:inherit;padding:.6rem;border:1px solid #8a96a3;border-rad
 .button{display:inline-block;font:inherit;font-weight:600;background:var(--brand);color:#fff;border:0;border-radius:4px;padding:.6rem 1.2rem;cursor:pointer;text-decoration:none}
 .button.secondary{background:#fff;color:var(--brand);border:1px solid var(--brand)}
 .actions{display:flex;gap:.75rem;margin:0 0 1rem}
+.answer{background:#fff;border:1px solid #dde3e8;border-radius:8px;padding:1rem;margin:1rem 0}
+.answer form{margin-bottom:1rem}
+textarea,input[type=text],input[type=date]{font:inherit;padding:.6rem;border:1px solid #8a96a3;border-radius:4px}
+.comment-body{white-space:pre-wrap;margin:.25rem 0 0}
 .activity{list-style:none;padding:0;margin:0;background:#fff;border:1px solid #dde3e8;border-radius:8px}
 .activity li{padding:.5rem 1rem;border-bottom:1px solid #e5e9ed}
 .activity time{color:#4a5560;font-size:.85rem;margin-right:.75rem}

@@ -50,3 +50,20 @@ async fn an_unverified_sender_is_a_clear_error() {
     let error = mailer.send(&message("ana@ferreteria-lopez.es")).await.expect_err("refused");
     assert!(error.0.contains("SendRawEmail") && error.0.contains("MessageRejected"), "{}", error.0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_embedded_outbox_keeps_the_same_mail_contract() {
+    let folder = std::env::temp_dir().join(unique_name("outbox"));
+    let mailer = portal_adapters::mail::OutboxMailer::new(&folder).unwrap();
+    mailer.send(&message("ana@ferreteria-lopez.es")).await.expect("sent");
+    let received = portal_adapters::mail::read_outbox(&folder).unwrap();
+    std::fs::remove_dir_all(&folder).ok();
+    assert_eq!(received.len(), 1);
+    let mail = &received[0];
+    assert_eq!(mail.to, "ana@ferreteria-lopez.es");
+    assert_eq!(mail.subject, "Tu factura F2026-0120 · Ebro Instalaciones");
+    assert!(mail.text.contains("Tienes una factura nueva: 1.234,56 €."));
+    assert!(mail.html.contains("<strong>1.234,56 €</strong>"));
+    assert_eq!(mail.reply_to.as_deref(), Some("oficina@ebro-instalaciones.es"));
+    assert_eq!(mail.attachments, vec!["F2026-0120.pdf".to_string()]);
+}

@@ -1,9 +1,11 @@
 //! End-to-end tests: the local server on loopback, driven over HTTP.
 
+mod actions;
 mod dashboard;
 mod documents;
 mod links;
 mod login;
+mod outbox;
 mod pdf;
 mod routes;
 mod security;

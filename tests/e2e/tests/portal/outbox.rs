@@ -1,0 +1,150 @@
+//! The notification outbox: a failing mail backend never loses a notification
+//! and never sends one twice; replayed stream records send nothing again.
+
+use async_trait::async_trait;
+use portal_dev_server::demo;
+use portal_domain::ports::{MailError, Mailer, OutgoingMail};
+use portal_e2e::TestApp;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// A mail backend that fails its first `failures` sends, then passes mail on,
+/// counting what it passed per (recipient, text).
+struct FlakyMailer {
+    inner: Arc<dyn Mailer>,
+    failures: AtomicUsize,
+    sent: Mutex<HashMap<(String, String), usize>>,
+}
+
+#[async_trait]
+impl Mailer for FlakyMailer {
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        if self.failures.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+            return Err(MailError("mail backend down (test)".into()));
+        }
+        self.inner.send(mail).await?;
+        *self.sent.lock().unwrap().entry((mail.to.to_string(), mail.text.clone())).or_default() += 1;
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_failing_mail_backend_delays_notifications_but_loses_and_doubles_none() {
+    let flaky: Arc<Mutex<Option<Arc<FlakyMailer>>>> = Arc::new(Mutex::new(None));
+    let slot = flaky.clone();
+    let app = TestApp::spawn_wrapping_mailer(move |inner| {
+        let mailer = Arc::new(FlakyMailer { inner, failures: AtomicUsize::new(0), sent: Mutex::default() });
+        *slot.lock().unwrap() = Some(mailer.clone());
+        mailer
+    })
+    .await;
+    let mailer = flaky.lock().unwrap().clone().unwrap();
+    let browser = app.logged_in(demo::CUSTOMER_EMAIL).await;
+
+    // From now on the first 7 sends fail; count only what follows.
+    mailer.sent.lock().unwrap().clear();
+    mailer.failures.store(7, Ordering::SeqCst);
+    let page = browser.get("/documents/invoices/d-f2026-0112").await;
+    for n in 0..3 {
+        let body = format!("Comentario {n}");
+        let done =
+            browser.post("/documents/invoices/d-f2026-0112/comments", &[("csrf", &page.csrf()), ("body", &body)]).await;
+        assert_eq!(done.status, 303, "the action never fails because mail does");
+    }
+    let quote = browser.get("/documents/quotes/d-p2026-0040").await;
+    let accepted = browser
+        .post("/documents/quotes/d-p2026-0040/accept", &[("csrf", &quote.csrf()), ("signer", "Ana López")])
+        .await;
+    assert_eq!(accepted.status, 303);
+    // 3 comments + quote accepted (staff) + receipt (contact) = 5 notifications owed.
+    let pending = app.state().store.pending_notifications(50).await.unwrap();
+    assert!(!pending.is_empty(), "failed sends stay pending");
+
+    for _ in 0..10 {
+        portal_web::notify::drain(app.state()).await.unwrap();
+    }
+    assert!(app.state().store.pending_notifications(50).await.unwrap().is_empty(), "all delivered in the end");
+    let sent = mailer.sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 5, "{sent:?}");
+    assert!(sent.values().all(|count| *count == 1), "each exactly once: {sent:?}");
+    assert_eq!(mailer.failures.load(Ordering::SeqCst), 0, "the failures were really hit");
+}
+
+fn stream_record(id: &str, event: &str, sequence: &str) -> serde_json::Value {
+    serde_json::json!({
+        "eventName": event,
+        "dynamodb": { "Keys": { "pk": { "S": format!("OUTBOX#{id}") }, "sk": { "S": "OUTBOX" } }, "SequenceNumber": sequence }
+    })
+}
+
+#[tokio::test]
+async fn replayed_and_concurrent_stream_records_send_once() {
+    let flaky: Arc<Mutex<Option<Arc<FlakyMailer>>>> = Arc::new(Mutex::new(None));
+    let slot = flaky.clone();
+    let app = TestApp::spawn_wrapping_mailer(move |inner| {
+        // Fail everything at first so the local drain leaves the notification for the consumer.
+        let mailer = Arc::new(FlakyMailer { inner, failures: AtomicUsize::new(usize::MAX), sent: Mutex::default() });
+        *slot.lock().unwrap() = Some(mailer.clone());
+        mailer
+    })
+    .await;
+    let mailer = flaky.lock().unwrap().clone().unwrap();
+    let holder = app.browser();
+    let document =
+        app.state().store.document(&portal_domain::DocumentId::parse("d-pc2026-0012").unwrap()).await.unwrap().unwrap();
+    let token = app.state().keys.document_link_token(&document.id, &document.access_link.nonce);
+    holder.get(&format!("/links/{token}")).await;
+    let page = holder.get("/documents/purchase-orders/d-pc2026-0012").await;
+    let done = holder.post("/documents/purchase-orders/d-pc2026-0012/confirm", &[("csrf", &page.csrf())]).await;
+    assert_eq!(done.status, 303);
+    let pending = app.state().store.pending_notifications(10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    let id = pending[0].as_str().to_string();
+
+    // While the mail backend is down the consumer reports the record as failed (the stream retries it).
+    let event = serde_json::json!({ "Records": [stream_record(&id, "INSERT", "111"), stream_record("ignored", "MODIFY", "112")] });
+    let response = portal_notification_consumer::handle(app.state(), event.clone()).await;
+    assert_eq!(response["batchItemFailures"][0]["itemIdentifier"], "111");
+    assert_eq!(response["batchItemFailures"].as_array().unwrap().len(), 1);
+
+    // Back up: the same record replayed 10 times, 5 of them at once, sends one email.
+    mailer.failures.store(0, Ordering::SeqCst);
+    let state = &app.server.state;
+    let replays = (0..5).map(|_| portal_notification_consumer::handle(state, event.clone()));
+    for response in futures_join(replays).await {
+        assert!(response["batchItemFailures"].as_array().unwrap().is_empty());
+    }
+    for _ in 0..5 {
+        portal_notification_consumer::handle(state, event.clone()).await;
+    }
+    let sent = mailer.sent.lock().unwrap().clone();
+    assert_eq!(sent.values().sum::<usize>(), 1, "{sent:?}");
+    assert_eq!(app.state().store.pending_notifications(10).await.unwrap().len(), 0);
+}
+
+async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut outputs = Vec::new();
+    let pinned: Vec<_> = futures.map(Box::pin).collect();
+    // Poll them together: a tiny join_all without another dependency.
+    let mut remaining: Vec<_> = pinned.into_iter().map(Some).collect();
+    let mut results: Vec<Option<F::Output>> = (0..remaining.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut done = true;
+        for (slot, result) in remaining.iter_mut().zip(results.iter_mut()) {
+            if let Some(future) = slot {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => {
+                        *result = Some(value);
+                        *slot = None;
+                    }
+                    std::task::Poll::Pending => done = false,
+                }
+            }
+        }
+        if done { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+    })
+    .await;
+    outputs.extend(results.into_iter().map(|r| r.expect("completed")));
+    outputs
+}
