@@ -148,3 +148,37 @@ async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) 
     outputs.extend(results.into_iter().map(|r| r.expect("completed")));
     outputs
 }
+
+#[tokio::test]
+async fn a_staff_reply_mails_the_contact_in_their_language_with_a_link_that_works() {
+    // Staff reply through the staff API (a later issue); the outbox side is here.
+    let app = TestApp::spawn().await;
+    let state = app.state();
+    let document = state.store.document(&portal_domain::DocumentId::parse("d-f2026-0115").unwrap()).await.unwrap().unwrap();
+    let contact = state.store.contact(&document.contact_id).await.unwrap().unwrap();
+    let comment = portal_domain::interaction::Comment {
+        id: portal_domain::interaction::CommentId::parse("k-staff-1").unwrap(),
+        document_id: document.id.clone(),
+        contact_id: contact.id.clone(),
+        author: "Ebro Instalaciones".into(),
+        origin: portal_domain::interaction::Origin::Staff,
+        body: portal_domain::interaction::CommentBody::parse("The invoice was sent again.").unwrap(),
+        at: state.clock.now(),
+    };
+    let event = portal_web::actions::event(state, &document, portal_domain::ActivityKind::Commented);
+    let owed = portal_web::actions::to_contact(
+        state,
+        &contact,
+        portal_domain::interaction::NotificationKind::StaffReplied,
+        &document,
+        Some(&comment),
+    );
+    state.store.add_comment(&comment, &event, &owed).await.unwrap();
+    let report = portal_web::notify::drain(state).await.unwrap();
+    assert_eq!(report.sent, 1);
+    let mail = app.outbox().await.into_iter().find(|m| m.to == demo::ENGLISH_CUSTOMER_EMAIL).expect("mailed");
+    assert!(mail.subject.starts_with("New comment on Invoice F2026-0115"), "{}", mail.subject);
+    assert!(mail.text.contains("«The invoice was sent again.»"));
+    let url = mail.text.split_whitespace().find(|w| w.starts_with("http")).unwrap();
+    assert!(url.ends_with("/documents/invoices/d-f2026-0115"), "portal users get the portal page: {url}");
+}
