@@ -42,6 +42,9 @@ else
     echo "warning: clippy is not installed; lints not checked" >&2
 fi
 
+step "Template (cfn-lint, sam validate --lint)"
+infra/scripts/validate-template.sh
+
 step "Unit, contract, emulator and HTTP end-to-end tests (embedded backends)"
 cargo test --workspace --locked
 

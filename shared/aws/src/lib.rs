@@ -9,6 +9,7 @@ pub mod clients;
 pub mod dynamo;
 pub mod provision;
 pub mod s3;
+pub mod secrets;
 pub mod ses;
 
 pub use clients::AwsClients;

@@ -9,6 +9,9 @@ pub const ENV_ENVIRONMENT: &str = "PORTAL_ENV";
 pub const ENV_PUBLIC_URL: &str = "PORTAL_PUBLIC_URL";
 /// `PORTAL_SECRET_KEY`: at least 32 bytes; every token key is derived from it.
 pub const ENV_SECRET_KEY: &str = "PORTAL_SECRET_KEY";
+/// `PORTAL_SECRET_KEY_PARAMETER`: an SSM SecureString holding the secret key,
+/// read at cold start (production); takes the place of `PORTAL_SECRET_KEY`.
+pub const ENV_SECRET_KEY_PARAMETER: &str = "PORTAL_SECRET_KEY_PARAMETER";
 /// `PORTAL_BACKENDS`: `embedded` (local default) or `aws`.
 pub const ENV_BACKENDS: &str = "PORTAL_BACKENDS";
 /// `PORTAL_TABLE`: the DynamoDB table (AWS backends).

@@ -33,6 +33,8 @@ pub enum StartError {
     Embedded { path: PathBuf, cause: String },
     #[error("PORTAL_MAIL_FROM is not a valid email address")]
     InvalidSender,
+    #[error("{0}")]
+    Secret(String),
 }
 
 /// The embedded backends' layout under the data folder.
@@ -89,7 +91,23 @@ impl AppState {
     /// Reads the configuration and builds the backends it names. A production
     /// configuration never gets here with an embedded backend (`ConfigError`).
     pub async fn from_env() -> Result<AppState, StartError> {
-        AppState::from_config(Config::from_env()?).await
+        // The secret key may live in SSM: read it first, then parse as usual.
+        let secret = match std::env::var(crate::config::ENV_SECRET_KEY_PARAMETER) {
+            Ok(name) if !name.is_empty() => {
+                let endpoint = std::env::var(crate::config::ENV_AWS_ENDPOINT).ok();
+                let sdk = portal_aws::clients::sdk_config_from_env(endpoint.as_deref()).await;
+                Some(portal_aws::secrets::read_parameter(&sdk, &name).await.map_err(|e| StartError::Secret(e.to_string()))?)
+            }
+            _ => None,
+        };
+        let config = Config::from_lookup(|name| {
+            if name == crate::config::ENV_SECRET_KEY && secret.is_some() {
+                secret.clone()
+            } else {
+                std::env::var(name).ok()
+            }
+        })?;
+        AppState::from_config(config).await
     }
 
     pub async fn from_config(config: Config) -> Result<AppState, StartError> {

@@ -97,3 +97,21 @@ async fn the_portal_shows_a_clean_500_when_storage_is_down() {
     assert!(page.body.contains("Algo ha fallado por nuestra parte"), "{}", page.body);
     assert!(!page.body.contains("DynamoDB"), "the cause goes to the log, not the page");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_secret_key_is_read_from_ssm_and_a_missing_one_is_a_clear_error() {
+    let config = emulator_config(&portal_e2e::emulator_endpoint(), portal_e2e::EMULATOR_REGION);
+    let name = format!("/portal/{}/secret-key", portal_e2e::unique_name("ssm"));
+    let ssm = aws_sdk_ssm::Client::new(&config);
+    ssm.put_parameter()
+        .name(&name)
+        .value("a-long-secret-value-with-more-than-32-bytes")
+        .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+        .send()
+        .await
+        .unwrap();
+    let value = portal_aws::secrets::read_parameter(&config, &name).await.unwrap();
+    assert_eq!(value, "a-long-secret-value-with-more-than-32-bytes");
+    let missing = portal_aws::secrets::read_parameter(&config, "/portal/missing").await.unwrap_err();
+    assert!(missing.to_string().contains("/portal/missing"), "{missing}");
+}
