@@ -126,14 +126,13 @@ async function screenshot(page, name) {
   await page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname, fullPage: true });
 }
 
-test('a contact logs in by magic link, reads the dashboard and an invoice', async (t) => {
-  const { context, page, problems } = await newPage();
-  t.after(() => context.close());
-
-  // The steps form one journey: once one fails, the later ones fail at once
-  // (instead of each waiting out its timeouts on the wrong page).
+/**
+ * Subtests of `t` that form one journey: once one fails, the later ones fail
+ * at once (instead of each waiting out its timeouts on the wrong page).
+ */
+function journey(t) {
   let broken = null;
-  const step = (name, fn) =>
+  return (name, fn) =>
     t.test(name, async () => {
       if (broken) assert.fail(`not run: the step "${broken}" failed`);
       try {
@@ -143,6 +142,24 @@ test('a contact logs in by magic link, reads the dashboard and an invoice', asyn
         throw err;
       }
     });
+}
+
+/** The quote page after the signer accepted: notice, badge, no answer forms. */
+async function assertAccepted(page, signer) {
+  const notice = await text(page.locator('#answer'));
+  assert.ok(notice.includes(`Aceptado por ${signer}`), `#answer is ${JSON.stringify(notice)}, expected "Aceptado por ${signer}"`);
+  const badge = await text(page.getByRole('heading', { level: 1 }).locator('.badge'));
+  assert.equal(badge, 'Aceptado', 'status badge');
+  assert.equal(await page.getByRole('button', { name: 'Aceptar presupuesto' }).count(), 0, 'accept button still shown');
+  assert.equal(await page.getByRole('button', { name: 'Rechazar presupuesto' }).count(), 0, 'reject button still shown');
+  assert.equal(await page.getByRole('heading', { name: '¿Aceptas este presupuesto?' }).count(), 0, 'answer section still shown');
+  assert.equal(await page.locator('form[action$="/accept"], form[action$="/reject"]').count(), 0, 'answer forms still in the page');
+}
+
+test('a contact logs in by magic link, reads the dashboard and an invoice', async (t) => {
+  const { context, page, problems } = await newPage();
+  t.after(() => context.close());
+  const step = journey(t);
 
   await step('request a login link', async () => {
     await goto(page, '/login');
@@ -225,11 +242,20 @@ test('a contact logs in by magic link, reads the dashboard and an invoice', asyn
   });
 });
 
-test('a shared document link opens that one document in a fresh browser', async (t) => {
+const QUOTE_PATH = '/documents/quotes/d-p2026-0040';
+const SIGNER = 'Ana López Martín';
+const STAFF_EMAIL = 'oficina@ebro-instalaciones.es';
+// Set once the shared-link journey has accepted P2026-0040; the staff-mail
+// test after it needs that mail.
+let quoteAccepted = false;
+
+test('a shared document link opens that one document in a fresh browser, which accepts and comments', async (t) => {
+  const step = journey(t);
+
   // Read the link in one throwaway context, open it in another that has
   // never seen the portal, so no cookie from /dev/links can help.
   let href;
-  {
+  await step('/dev/links lists the link for P2026-0040', async () => {
     const { context, page } = await newPage();
     try {
       await goto(page, '/dev/links');
@@ -237,30 +263,125 @@ test('a shared document link opens that one document in a fresh browser', async 
     } finally {
       await context.close();
     }
-  }
-  assert.match(href ?? '', /^\/links\/[^/]+$/, `/dev/links gives ${JSON.stringify(href)} for P2026-0040`);
+    assert.match(href ?? '', /^\/links\/[^/]+$/, `/dev/links gives ${JSON.stringify(href)} for P2026-0040`);
+  });
 
   const { context, page, problems } = await newPage();
   t.after(() => context.close());
 
-  await goto(page, href);
-  assert.equal(path(page), '/documents/quotes/d-p2026-0040', `the link landed on ${page.url()}`);
-  assert.ok(!page.url().includes('/links/'), `the token is still in the address bar: ${page.url()}`);
-  const heading = await text(page.getByRole('heading', { level: 1 }));
-  assert.ok(heading.startsWith('Presupuesto P2026-0040'), `h1 is ${JSON.stringify(heading)}`);
-  const body = await text(page.locator('body'));
-  assert.match(body, /enlace compartido/i, 'no shared-link notice on the page');
-  await screenshot(page, 'shared-quote');
-  await assertAccessible(page, 'the shared-link quote view');
+  await step('the link opens the quote, not the portal', async () => {
+    await goto(page, href);
+    assert.equal(path(page), QUOTE_PATH, `the link landed on ${page.url()}`);
+    assert.ok(!page.url().includes('/links/'), `the token is still in the address bar: ${page.url()}`);
+    const heading = await text(page.getByRole('heading', { level: 1 }));
+    assert.ok(heading.startsWith('Presupuesto P2026-0040'), `h1 is ${JSON.stringify(heading)}`);
+    const body = await text(page.locator('body'));
+    assert.match(body, /enlace compartido/i, 'no shared-link notice on the page');
+  });
 
-  await page.emulateMedia({ media: 'print' });
-  for (const el of await page.locator('nav.sidebar').all()) {
-    assert.equal(await el.evaluate((n) => getComputedStyle(n).display), 'none', 'sidebar shown in print');
-  }
-  await page.emulateMedia({ media: 'screen' });
+  await step('the quote offers the accept and reject forms', async () => {
+    const section = page.locator('section', { has: page.getByRole('heading', { name: '¿Aceptas este presupuesto?', level: 2 }) });
+    await section.waitFor({ state: 'visible' });
+    const signer = section.getByLabel('Tu nombre completo');
+    assert.equal(await signer.getAttribute('id'), 'signer');
+    assert.equal(await section.locator('form:has(#signer)').getAttribute('action'), `${QUOTE_PATH}/accept`);
+    await section.getByRole('button', { name: 'Aceptar presupuesto' }).waitFor({ state: 'visible' });
+    const reason = section.getByLabel('Motivo (opcional)');
+    assert.equal(await reason.getAttribute('id'), 'reason');
+    assert.equal(await section.locator('form:has(#reason)').getAttribute('action'), `${QUOTE_PATH}/reject`);
+    await section.getByRole('button', { name: 'Rechazar presupuesto' }).waitFor({ state: 'visible' });
+    await page.getByRole('heading', { name: 'Comentarios', level: 2 }).waitFor({ state: 'visible' });
+    await screenshot(page, 'shared-quote');
+  });
 
-  // The link opens one document, not the portal.
-  await page.goto(BASE + '/');
-  assert.equal(path(page), '/login', `"/" with only a document link should go to /login, got ${page.url()}`);
-  assert.deepEqual(problems, []);
+  await step('the quote with its answer forms has no axe violations', async () => {
+    await assertAccessible(page, 'the shared-link quote view with its answer forms');
+  });
+
+  await step('printing hides the navigation and the answer forms', async () => {
+    await page.emulateMedia({ media: 'print' });
+    try {
+      for (const el of await page.locator('nav.sidebar, section.answer').all()) {
+        assert.equal(await el.evaluate((n) => getComputedStyle(n).display), 'none', 'sidebar or answer forms shown in print');
+      }
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
+  });
+
+  await step('the link opens one document, not the portal', async () => {
+    await page.goto(BASE + '/');
+    assert.equal(path(page), '/login', `"/" with only a document link should go to /login, got ${page.url()}`);
+    await goto(page, QUOTE_PATH);
+    assert.equal(path(page), QUOTE_PATH);
+  });
+
+  await step('the link holder accepts the quote', async () => {
+    await page.getByLabel('Tu nombre completo').fill(SIGNER);
+    await submit(page, page.getByRole('button', { name: 'Aceptar presupuesto' }));
+    assert.equal(path(page), QUOTE_PATH, `after accepting expected the quote again, got ${page.url()}`);
+    await assertAccepted(page, SIGNER);
+    quoteAccepted = true;
+    await screenshot(page, 'shared-quote-accepted');
+  });
+
+  await step('the accepted quote has no axe violations', async () => {
+    await assertAccessible(page, 'the accepted quote view');
+  });
+
+  await step('a comment is posted and shown literally in the thread', async () => {
+    const body = 'Perfecto, <b>hola</b> & gracias';
+    const form = page.locator('form', { has: page.locator('#comment') });
+    assert.equal(await form.getAttribute('action'), `${QUOTE_PATH}/comments`);
+    await page.getByLabel('Escribe un comentario').fill(body);
+    await submit(page, page.getByRole('button', { name: 'Enviar comentario' }));
+    assert.equal(path(page), QUOTE_PATH, `after commenting expected the quote again, got ${page.url()}`);
+    const item = page.locator('ol.comments > li').last();
+    await item.waitFor({ state: 'visible' });
+    const shown = await text(item.locator('.comment-body'));
+    assert.equal(shown, body, 'the comment should read exactly as typed');
+    assert.equal(await item.locator('.comment-body b').count(), 0, 'the comment was rendered as HTML');
+    assert.equal(await text(item.locator('strong')), CONTACT_NAME, 'comment author');
+    await assertAccepted(page, SIGNER);
+    await screenshot(page, 'shared-quote-commented');
+  });
+
+  await step('the browser reported no errors', () => {
+    assert.deepEqual(problems, []);
+  });
+});
+
+test('staff follow the acceptance mail to the accepted quote', async (t) => {
+  if (!quoteAccepted) assert.fail('not run: the shared-link test did not accept P2026-0040');
+  const step = journey(t);
+  const { context, page, problems } = await newPage();
+  t.after(() => context.close());
+
+  await step('the outbox holds the acceptance mail to staff', async () => {
+    await goto(page, '/dev/outbox');
+    // Newest first: the first matching row is the latest acceptance mail.
+    const subject = /^Presupuesto P2026-0040 aceptado/;
+    const row = page.locator('tbody tr').filter({ has: page.getByRole('link', { name: subject }) }).first();
+    await row.waitFor({ state: 'visible' });
+    assert.equal(await text(row.locator('td').nth(1)), STAFF_EMAIL, 'acceptance mail recipient');
+    await submit(page, row.getByRole('link', { name: subject }));
+    assert.match(path(page), /^\/dev\/outbox\/[^/]+$/);
+    assert.match(await text(page.getByRole('heading', { level: 1 })), subject);
+  });
+
+  await step('its document link opens the accepted quote', async () => {
+    const link = page.locator('main a[href*="/links/"]').first();
+    const href = await link.getAttribute('href');
+    assert.match(href ?? '', new RegExp(`^${BASE.replace(/[.]/g, '\\.')}/links/[^/]+$`), `mail links to ${href}`);
+    const body = await text(page.locator('main'));
+    assert.ok(body.includes(`Ver el documento: ${href}`), `no "Ver el documento: ${href}" in the mail: ${body}`);
+    await submit(page, link);
+    assert.equal(path(page), QUOTE_PATH, `the mail's link landed on ${page.url()}`);
+    await assertAccepted(page, SIGNER);
+    await screenshot(page, 'staff-accepted-quote');
+  });
+
+  await step('the browser reported no errors', () => {
+    assert.deepEqual(problems, []);
+  });
 });

@@ -37,7 +37,8 @@ pub async fn handle(state: &AppState, event: Value) -> Value {
     for record in records {
         let Some(id) = notification_of(record) else { continue };
         let failed = match notify::deliver(state, &id).await {
-            Ok(Delivery::Sent | Delivery::Skipped) => false,
+            // An abandoned notification is done with: retrying the record cannot help.
+            Ok(Delivery::Sent | Delivery::Skipped | Delivery::Abandoned(_)) => false,
             Ok(Delivery::Failed(_)) => true,
             Err(error) => {
                 tracing::error!(notification = %id, cause = %error, "outbox storage failed");

@@ -45,6 +45,7 @@ pub async fn confirm(state: &AppState, request: &Request) -> WebResult {
             Problem::ActionUnavailable
         })
     })?;
+    action.require_seen_version()?;
     let mut updated = document.clone();
     updated.status = status;
     updated.content_version += 1;

@@ -51,6 +51,7 @@ async fn answer(
     let status = document
         .transition(decision, &actor, state.clock.today())
         .map_err(|e| action.refuse(problem_for(&e, document.status)))?;
+    action.require_seen_version()?;
     let mut updated = document.clone();
     updated.status = status;
     updated.content_version += 1;

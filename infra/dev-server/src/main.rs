@@ -23,6 +23,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Config::from_lookup(
             |name| if name == ENV_PUBLIC_URL { Some(public_url.clone()) } else { std::env::var(name).ok() },
         )?;
+    if config.environment == portal_web::config::Environment::Production {
+        // The dev server serves /dev/outbox and /dev/links: never in production.
+        return Err("portal-dev-server is for local runs only; unset PORTAL_ENV=production".into());
+    }
     if let Backends::Aws(settings) = &config.backends
         && let Some(endpoint) = &settings.endpoint_url
     {

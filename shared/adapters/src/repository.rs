@@ -76,7 +76,7 @@ fn document_item(document: &Document) -> StoreResult<Item> {
 fn outbox_item(entry: &OutboxEntry, version: u64) -> StoreResult<Item> {
     let notification = &entry.notification;
     let mut item = Item::new(keys::outbox(notification.id.as_str()), to_json(entry)?);
-    if entry.delivered_at.is_none() {
+    if entry.delivered_at.is_none() && entry.abandoned_at.is_none() {
         item.gsi1 = Some(keys::outbox_pending_position(notification.created_at, notification.id.as_str()));
     }
     item.version = version;
@@ -93,6 +93,7 @@ fn new_outbox_items(notifications: &[Notification]) -> StoreResult<Vec<Write>> {
                 last_error: None,
                 claimed_until: None,
                 delivered_at: None,
+                abandoned_at: None,
             };
             Ok(Write::Put { item: outbox_item(&entry, 1)?, condition: Condition::NotExists })
         })
@@ -286,7 +287,10 @@ impl OutboxStore for TableStore {
     ) -> StoreResult<Option<Claim>> {
         let Some(item) = self.table.get(&keys::outbox(id.as_str())).await.map_err(map_err)? else { return Ok(None) };
         let mut entry: OutboxEntry = from_json(&item.data)?;
-        if entry.delivered_at.is_some() || entry.claimed_until.is_some_and(|until| until > now) {
+        if entry.delivered_at.is_some()
+            || entry.abandoned_at.is_some()
+            || entry.claimed_until.is_some_and(|until| until > now)
+        {
             return Ok(None);
         }
         entry.claimed_until = Some(lease_until);
@@ -319,6 +323,15 @@ impl OutboxStore for TableStore {
         let item = outbox_item(&entry, claim.version + 1)?;
         self.table.write(Write::Put { item, condition: Condition::VersionIs(claim.version) }).await.map_err(map_err)
     }
+
+    async fn abandon_notification(&self, claim: &Claim, error: &str, now: OffsetDateTime) -> StoreResult<()> {
+        let mut entry = claim.entry.clone();
+        entry.claimed_until = None;
+        entry.abandoned_at = Some(now);
+        entry.last_error = Some(error.chars().take(500).collect());
+        let item = outbox_item(&entry, claim.version + 1)?;
+        self.table.write(Write::Put { item, condition: Condition::VersionIs(claim.version) }).await.map_err(map_err)
+    }
 }
 
 #[async_trait]
@@ -334,9 +347,11 @@ impl ActivityStore for TableStore {
     async fn document_activity(&self, document: &DocumentId, limit: u32) -> StoreResult<Vec<ActivityEvent>> {
         let mut query = Query::new(Index::Table, keys::document(document).pk);
         query.sort = SortCondition::BeginsWith(keys::ACTIVITY_PREFIX.to_string());
+        // Newest first so a long history keeps its latest events, then shown in order.
+        query.descending = true;
         query.limit = limit;
         let page = self.table.query(&query).await.map_err(map_err)?;
-        page.items.iter().map(|item| from_json(&item.data)).collect()
+        page.items.iter().rev().map(|item| from_json(&item.data)).collect()
     }
 }
 

@@ -321,3 +321,26 @@ async fn open_invoices_split_at_today_by_due_date() {
         "open documents are per kind"
     );
 }
+
+#[tokio::test]
+async fn a_long_document_history_keeps_its_latest_events_in_order() {
+    use portal_domain::ports::ActivityStore;
+    use portal_domain::{ActivityEvent, ActivityKind};
+    let store = store();
+    let doc = invoice("long", "ana", DocumentStatus::Issued, TODAY, TODAY);
+    let events: Vec<ActivityEvent> = (0..5)
+        .map(|n| ActivityEvent {
+            id: format!("e{n}"),
+            document_id: doc.id.clone(),
+            document_kind: doc.kind,
+            document_number: doc.number.clone(),
+            contact_id: doc.contact_id.clone(),
+            at: NOW + Duration::minutes(n),
+            kind: ActivityKind::Commented,
+        })
+        .collect();
+    store.create_document(&doc, &events).await.unwrap();
+    let latest = store.document_activity(&doc.id, 3).await.unwrap();
+    let ids: Vec<&str> = latest.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e2", "e3", "e4"], "the three latest, oldest of them first");
+}

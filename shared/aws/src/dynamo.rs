@@ -141,6 +141,10 @@ fn index_names(index: Index) -> Option<(&'static str, &'static str, &'static str
     }
 }
 
+/// How many times a transaction cancelled only by a concurrent transaction is
+/// sent before the race is reported as a conflict.
+const TRANSACTION_CONFLICT_ATTEMPTS: u32 = 3;
+
 impl DynamoTable {
     fn transact_item(&self, write: Write) -> Result<TransactWriteItem, TableError> {
         let build_error = |e: aws_sdk_dynamodb::error::BuildError| TableError::Unavailable(e.to_string());
@@ -188,7 +192,11 @@ impl DynamoTable {
 
     async fn single_write(&self, write: Write) -> Result<(), TableError> {
         let (expression, values) = condition_expression(write.condition());
-        let conditional = |code: Option<&str>| code == Some("ConditionalCheckFailedException");
+        // A write that meets a transaction in flight on the same item lost a
+        // race just as a failed condition does: the caller re-reads and decides.
+        let conditional = |code: Option<&str>| {
+            matches!(code, Some("ConditionalCheckFailedException") | Some("TransactionConflictException"))
+        };
         match write {
             Write::Put { item, .. } => {
                 let result = self
@@ -228,24 +236,37 @@ impl DynamoTable {
 
     async fn transact_many(&self, writes: Vec<Write>) -> Result<(), TableError> {
         let items = writes.into_iter().map(|w| self.transact_item(w)).collect::<Result<Vec<_>, _>>()?;
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = error.as_service_error()
-                {
-                    let failed: Vec<usize> = cancelled
-                        .cancellation_reasons()
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, reason)| reason.code() == Some("ConditionalCheckFailed"))
-                        .map(|(i, _)| i)
-                        .collect();
-                    if !failed.is_empty() {
-                        return Err(TableError::ConditionFailed { failed });
-                    }
+        let mut attempt = 0;
+        loop {
+            let error = match self.client.transact_write_items().set_transact_items(Some(items.clone())).send().await {
+                Ok(_) => return Ok(()),
+                Err(error) => error,
+            };
+            let reasons: Vec<Option<String>> = match error.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
+                    cancelled.cancellation_reasons().iter().map(|r| r.code().map(str::to_owned)).collect()
                 }
-                Err(unavailable("TransactWriteItems", &error))
+                _ => return Err(unavailable("TransactWriteItems", &error)),
+            };
+            let positions = |code: &str| -> Vec<usize> {
+                reasons.iter().enumerate().filter(|(_, r)| r.as_deref() == Some(code)).map(|(i, _)| i).collect()
+            };
+            let failed = positions("ConditionalCheckFailed");
+            if !failed.is_empty() {
+                return Err(TableError::ConditionFailed { failed });
             }
+            // Another transaction held one of the items: nothing was written,
+            // so trying again is safe; if the race persists, the caller gets a
+            // conflict (it re-reads and shows what won), never a 500.
+            let contended = positions("TransactionConflict");
+            if contended.is_empty() {
+                return Err(unavailable("TransactWriteItems", &error));
+            }
+            attempt += 1;
+            if attempt >= TRANSACTION_CONFLICT_ATTEMPTS {
+                return Err(TableError::ConditionFailed { failed: contended });
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25 * attempt as u64)).await;
         }
     }
 }

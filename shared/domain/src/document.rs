@@ -398,18 +398,24 @@ impl Document {
         Money::new(due, self.currency)
     }
 
-    /// The date the document is tracked by while open: due date for invoices,
-    /// valid-until for quotes, otherwise the issue date.
-    pub fn key_date(&self) -> Date {
+    /// The date after which an open document is late: invoices are due on
+    /// their due date (on issue when none was agreed); quotes close after
+    /// their valid-until date and never expire without one.
+    pub fn deadline(&self) -> Option<Date> {
         match self.kind {
-            DocumentKind::Invoice => self.due_date.unwrap_or(self.issue_date),
-            DocumentKind::Quote => self.valid_until.unwrap_or(self.issue_date),
-            _ => self.issue_date,
+            DocumentKind::Invoice => Some(self.due_date.unwrap_or(self.issue_date)),
+            DocumentKind::Quote => self.valid_until,
+            _ => None,
         }
     }
 
+    /// The date lists sort by: the deadline when there is one, otherwise the issue date.
+    pub fn key_date(&self) -> Date {
+        self.deadline().unwrap_or(self.issue_date)
+    }
+
     pub fn display_status(&self, today: Date) -> DisplayStatus {
-        display_status(self.kind, self.status, self.key_date(), today)
+        display_status(self.kind, self.status, self.deadline(), today)
     }
 
     /// The quote's answer window has closed.
@@ -437,14 +443,15 @@ impl Document {
             status: self.status,
             issue_date: self.issue_date,
             key_date: self.key_date(),
+            deadline: self.deadline(),
             total: totals.total_money(),
             amount_due: self.amount_due(&totals),
         }
     }
 }
 
-fn display_status(kind: DocumentKind, status: DocumentStatus, key_date: Date, today: Date) -> DisplayStatus {
-    let past = key_date < today && status.bucket() == StatusBucket::Open;
+fn display_status(kind: DocumentKind, status: DocumentStatus, deadline: Option<Date>, today: Date) -> DisplayStatus {
+    let past = deadline.is_some_and(|deadline| deadline < today) && status.bucket() == StatusBucket::Open;
     match kind {
         DocumentKind::Invoice if past => DisplayStatus::Overdue,
         DocumentKind::Quote if past => DisplayStatus::Expired,
@@ -511,13 +518,16 @@ pub struct DocumentSummary {
     pub status: DocumentStatus,
     pub issue_date: Date,
     pub key_date: Date,
+    /// See [`Document::deadline`].
+    #[serde(default)]
+    pub deadline: Option<Date>,
     pub total: Money,
     pub amount_due: Money,
 }
 
 impl DocumentSummary {
     pub fn display_status(&self, today: Date) -> DisplayStatus {
-        display_status(self.kind, self.status, self.key_date, today)
+        display_status(self.kind, self.status, self.deadline, today)
     }
 }
 
@@ -616,24 +626,29 @@ mod tests {
     fn overdue_and_expired_are_derived_from_dates() {
         let today = date!(2026 - 11 - 28);
         assert_eq!(
-            display_status(DocumentKind::Invoice, DocumentStatus::Issued, date!(2026 - 11 - 27), today),
+            display_status(DocumentKind::Invoice, DocumentStatus::Issued, Some(date!(2026 - 11 - 27)), today),
             DisplayStatus::Overdue
         );
         assert_eq!(
-            display_status(DocumentKind::Invoice, DocumentStatus::Issued, today, today),
+            display_status(DocumentKind::Invoice, DocumentStatus::Issued, Some(today), today),
             DisplayStatus::Stored(DocumentStatus::Issued)
         );
         assert_eq!(
-            display_status(DocumentKind::Invoice, DocumentStatus::Paid, date!(2026 - 01 - 01), today),
+            display_status(DocumentKind::Invoice, DocumentStatus::Paid, Some(date!(2026 - 01 - 01)), today),
             DisplayStatus::Stored(DocumentStatus::Paid)
         );
         assert_eq!(
-            display_status(DocumentKind::Quote, DocumentStatus::Sent, date!(2026 - 11 - 01), today),
+            display_status(DocumentKind::Quote, DocumentStatus::Sent, Some(date!(2026 - 11 - 01)), today),
             DisplayStatus::Expired
         );
         assert_eq!(
-            display_status(DocumentKind::SalesOrder, DocumentStatus::Pending, date!(2026 - 01 - 01), today),
+            display_status(DocumentKind::SalesOrder, DocumentStatus::Pending, Some(date!(2026 - 01 - 01)), today),
             DisplayStatus::Stored(DocumentStatus::Pending)
+        );
+        // A quote without a valid-until date stays open however old it is.
+        assert_eq!(
+            display_status(DocumentKind::Quote, DocumentStatus::Sent, None, today),
+            DisplayStatus::Stored(DocumentStatus::Sent)
         );
     }
 

@@ -228,6 +228,10 @@ pub struct OutboxEntry {
     pub claimed_until: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub delivered_at: Option<OffsetDateTime>,
+    /// Set when delivery failed too many times: the entry leaves the pending
+    /// queue (so it cannot hold up the others) and stays for staff to read.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub abandoned_at: Option<OffsetDateTime>,
 }
 
 #[cfg(test)]

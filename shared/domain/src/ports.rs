@@ -134,13 +134,15 @@ pub trait OutboxStore: Send + Sync {
     async fn mark_delivered(&self, claim: &Claim, now: OffsetDateTime) -> StoreResult<()>;
     /// Gives a failed delivery back to the queue, recording why.
     async fn release_claim(&self, claim: &Claim, error: &str) -> StoreResult<()>;
+    /// Takes a notification that keeps failing out of the pending queue for good.
+    async fn abandon_notification(&self, claim: &Claim, error: &str, now: OffsetDateTime) -> StoreResult<()>;
 }
 
 #[async_trait]
 pub trait ActivityStore: Send + Sync {
     /// The contact's latest events, newest first.
     async fn contact_activity(&self, contact: &ContactId, limit: u32) -> StoreResult<Vec<ActivityEvent>>;
-    /// A document's history, oldest first.
+    /// A document's latest `limit` events, oldest first.
     async fn document_activity(&self, document: &DocumentId, limit: u32) -> StoreResult<Vec<ActivityEvent>>;
 }
 

@@ -38,7 +38,20 @@ impl ActionRequest {
     pub fn field(&self, name: &str) -> &str {
         self.form.get(name).map(String::as_str).unwrap_or_default()
     }
+
+    /// The answer was given to the content now stored: the form carries the
+    /// content version its page showed, so an edit in between (new lines, a
+    /// new price) is never accepted unseen.
+    pub fn require_seen_version(&self) -> Result<(), WebError> {
+        match self.field(VERSION_FIELD).trim().parse::<u32>() {
+            Ok(seen) if seen == self.document.content_version => Ok(()),
+            _ => Err(self.refuse(Problem::DocumentChanged)),
+        }
+    }
 }
+
+/// The hidden form field that carries the content version an answer was given to.
+pub const VERSION_FIELD: &str = "version";
 
 /// Parses and authorises an action on the document named by `route`'s path:
 /// form body, CSRF, the document, and who may act on it. A route without a

@@ -31,6 +31,8 @@ pub enum Problem {
     AlreadyConfirmed,
     /// The document's state no longer allows this action.
     ActionUnavailable,
+    /// The document changed after the page the answer came from was shown.
+    DocumentChanged,
 }
 
 impl Problem {
@@ -48,7 +50,10 @@ impl Problem {
             Problem::CommentInvalid | Problem::SignerInvalid | Problem::NoteInvalid | Problem::DateInvalid => {
                 StatusCode::BAD_REQUEST
             }
-            Problem::AlreadyAnswered | Problem::AlreadyConfirmed | Problem::ActionUnavailable => StatusCode::CONFLICT,
+            Problem::AlreadyAnswered
+            | Problem::AlreadyConfirmed
+            | Problem::ActionUnavailable
+            | Problem::DocumentChanged => StatusCode::CONFLICT,
             Problem::QuoteExpired => StatusCode::GONE,
         }
     }
@@ -171,6 +176,11 @@ impl Problem {
                 es,
                 "Esta acción ya no está disponible para este documento.",
                 "This action is no longer available for this document.",
+            ),
+            Problem::DocumentChanged => pick(
+                es,
+                "El documento ha cambiado desde que lo abriste. Revisa la versión actual y vuelve a intentarlo.",
+                "The document changed after you opened it. Review the current version and try again.",
             ),
         }
     }

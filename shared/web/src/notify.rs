@@ -2,8 +2,15 @@
 //!
 //! Every path that delivers — the stream consumer in AWS, the local server's
 //! drain — goes through [`deliver`], whose claim/mark steps are conditional
-//! writes: a replayed or concurrent delivery of one notification sends at most
-//! once, and a failed send leaves it pending for the next attempt.
+//! writes: a replayed or concurrent delivery of one notification sends once,
+//! and a failed send leaves it pending for the next attempt, up to
+//! [`MAX_ATTEMPTS`]; then it is abandoned (kept, with its last error, out of
+//! the queue) so one undeliverable mail cannot hold up the rest.
+//!
+//! The one window for a second send: the mail went out but recording that
+//! failed even after [`MARK_ATTEMPTS`] tries; when the claim's lease runs out
+//! the notification is sent again. A duplicate mail is the better failure
+//! than a lost one.
 
 use crate::routes::url;
 use crate::state::AppState;
@@ -16,6 +23,13 @@ use time::Duration;
 pub const LEASE: Duration = Duration::seconds(60);
 /// Notifications read per drain pass.
 pub const DRAIN_BATCH: u32 = 50;
+/// A drain pass starts no new delivery after this long (the consumer's
+/// timeout is twice this), leaving the rest for the next pass.
+pub const DRAIN_BUDGET: std::time::Duration = std::time::Duration::from_secs(30);
+/// Sends tried before a notification is abandoned.
+pub const MAX_ATTEMPTS: u32 = 8;
+/// Tries at recording a sent mail as delivered.
+pub const MARK_ATTEMPTS: u32 = 3;
 
 /// What happened to one notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +39,8 @@ pub enum Delivery {
     Skipped,
     /// The send failed; the notification stays pending.
     Failed(String),
+    /// The send failed for the last allowed time; the notification left the queue.
+    Abandoned(String),
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -32,6 +48,9 @@ pub struct DrainReport {
     pub sent: usize,
     pub skipped: usize,
     pub failed: usize,
+    pub abandoned: usize,
+    /// Notifications the store could not claim or update (retried next pass).
+    pub storage_errors: usize,
 }
 
 /// The absolute URL that opens `document` for a recipient: the portal page for
@@ -59,14 +78,39 @@ pub async fn deliver(state: &AppState, id: &NotificationId) -> Result<Delivery, 
     };
     match result {
         Ok(()) => {
-            state.store.mark_delivered(&claim, state.clock.now()).await?;
+            mark_delivered(state, &claim).await?;
             tracing::info!(notification = %id, kind = ?notification.kind, "notification sent");
             Ok(Delivery::Sent)
+        }
+        Err(why) if claim.entry.attempts >= MAX_ATTEMPTS => {
+            tracing::error!(notification = %id, attempts = claim.entry.attempts, cause = %why, "notification abandoned");
+            state.store.abandon_notification(&claim, &why, state.clock.now()).await?;
+            Ok(Delivery::Abandoned(why))
         }
         Err(why) => {
             tracing::warn!(notification = %id, attempts = claim.entry.attempts, cause = %why, "notification not sent; will retry");
             state.store.release_claim(&claim, &why).await?;
             Ok(Delivery::Failed(why))
+        }
+    }
+}
+
+/// Records a sent mail, retrying a storage hiccup: until it is recorded, the
+/// mail could be sent again once the lease ends.
+async fn mark_delivered(state: &AppState, claim: &portal_domain::ports::Claim) -> Result<(), StoreError> {
+    let mut attempt = 1;
+    loop {
+        match state.store.mark_delivered(claim, state.clock.now()).await {
+            Ok(()) => return Ok(()),
+            Err(error) if attempt < MARK_ATTEMPTS && !matches!(error, StoreError::Conflict(_)) => {
+                tracing::warn!(notification = %claim.entry.notification.id, attempt, cause = %error, "recording a sent mail failed; retrying");
+                tokio::time::sleep(std::time::Duration::from_millis(100 * u64::from(attempt))).await;
+                attempt += 1;
+            }
+            Err(error) => {
+                tracing::error!(notification = %claim.entry.notification.id, cause = %error, "sent mail not recorded; it may be sent again after the lease");
+                return Err(error);
+            }
         }
     }
 }
@@ -111,13 +155,24 @@ async fn compose(
 
 /// Delivers every pending notification once (the local server's consumer, and
 /// a sweeper for anything the stream consumer could not send).
+/// One notification's storage error does not stop the others; only failing
+/// to read the queue at all is an error.
 pub async fn drain(state: &AppState) -> Result<DrainReport, StoreError> {
+    let started = std::time::Instant::now();
     let mut report = DrainReport::default();
     for id in state.store.pending_notifications(DRAIN_BATCH).await? {
-        match deliver(state, &id).await? {
-            Delivery::Sent => report.sent += 1,
-            Delivery::Skipped => report.skipped += 1,
-            Delivery::Failed(_) => report.failed += 1,
+        if started.elapsed() > DRAIN_BUDGET {
+            break;
+        }
+        match deliver(state, &id).await {
+            Ok(Delivery::Sent) => report.sent += 1,
+            Ok(Delivery::Skipped) => report.skipped += 1,
+            Ok(Delivery::Failed(_)) => report.failed += 1,
+            Ok(Delivery::Abandoned(_)) => report.abandoned += 1,
+            Err(error) => {
+                tracing::error!(notification = %id, cause = %error, "outbox storage failed");
+                report.storage_errors += 1;
+            }
         }
     }
     Ok(report)

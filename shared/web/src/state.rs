@@ -96,7 +96,11 @@ impl AppState {
             Ok(name) if !name.is_empty() => {
                 let endpoint = std::env::var(crate::config::ENV_AWS_ENDPOINT).ok();
                 let sdk = portal_aws::clients::sdk_config_from_env(endpoint.as_deref()).await;
-                Some(portal_aws::secrets::read_parameter(&sdk, &name).await.map_err(|e| StartError::Secret(e.to_string()))?)
+                Some(
+                    portal_aws::secrets::read_parameter(&sdk, &name)
+                        .await
+                        .map_err(|e| StartError::Secret(e.to_string()))?,
+                )
             }
             _ => None,
         };

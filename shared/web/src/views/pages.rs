@@ -7,10 +7,18 @@ use maud::{Markup, html};
 use portal_domain::interaction::Comment;
 use portal_domain::tax::format_percent;
 use portal_domain::{
-    ActivityEvent, Actor, BusinessSettings, Capability, Contact, Document, DocumentAction, DocumentFilter,
-    DocumentKind, DocumentSummary, Locale, Money,
+    ActivityEvent, Actor, BusinessSettings, Capability, Contact, DisplayStatus, Document, DocumentAction,
+    DocumentFilter, DocumentKind, DocumentSummary, Locale, Money,
 };
 use time::Date;
+
+/// A date cell that may be empty (a quote open without a valid-until date).
+fn optional_date(locale: Locale, date: Option<Date>) -> Markup {
+    match date {
+        Some(date) => html! { (locale.format_date(date)) },
+        None => html! { "—" },
+    }
+}
 
 pub fn error(locale: Locale, message: &str, back: Option<&str>) -> Html {
     let t = texts(locale);
@@ -132,8 +140,10 @@ pub fn dashboard(d: Dashboard<'_>) -> Html {
     let locale = d.contact.locale;
     let t = texts(locale);
     let today = d.today;
-    let overdue: Vec<&DocumentSummary> = d.open_invoices.iter().filter(|s| s.key_date < today).collect();
-    let awaiting: Vec<&DocumentSummary> = d.open_quotes.iter().filter(|s| s.key_date >= today).collect();
+    let overdue: Vec<&DocumentSummary> =
+        d.open_invoices.iter().filter(|s| s.display_status(today) == DisplayStatus::Overdue).collect();
+    let awaiting: Vec<&DocumentSummary> =
+        d.open_quotes.iter().filter(|s| s.display_status(today) != DisplayStatus::Expired).collect();
     let outstanding = sum_by_currency(locale, d.open_invoices.iter().map(|s| s.amount_due));
     let overdue_sum = sum_by_currency(locale, overdue.iter().map(|s| s.amount_due));
     let customer = d.contact.role.is_customer();
@@ -208,7 +218,7 @@ fn summary_table(
                     @for row in rows {
                         tr {
                             td { a href=(url::document(row.kind, &row.id)) { (row.number.as_str()) } }
-                            td { (locale.format_date(row.key_date)) }
+                            td { (optional_date(locale, row.deadline)) }
                             td { (status_badge(locale, row.kind, row.display_status(today))) }
                             td.num { @if kind == DocumentKind::Invoice { (locale.format_money(row.amount_due)) } @else { (locale.format_money(row.total)) } }
                         }
@@ -298,7 +308,7 @@ pub fn document_list(l: DocumentList<'_>) -> Html {
                             tr {
                                 td { a href=(url::document(row.kind, &row.id)) { (row.number.as_str()) } }
                                 td { (locale.format_date(row.issue_date)) }
-                                @if l.kind.tracks_deadline() { td { (locale.format_date(row.key_date)) } }
+                                @if l.kind.tracks_deadline() { td { (optional_date(locale, row.deadline)) } }
                                 td { (status_badge(locale, row.kind, row.display_status(l.today))) }
                                 td.num { (locale.format_money(row.total)) }
                                 @if invoice { td.num { (locale.format_money(row.amount_due)) } }
@@ -461,12 +471,14 @@ pub fn document(p: DocumentPage<'_>) -> Html {
                     h2 #answer-heading { (t.accept_heading) }
                     form.stack method="post" action=(url::quote_accept(&doc.id)) {
                         input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                        input type="hidden" name=(crate::actions::VERSION_FIELD) value=(doc.content_version);
                         label for="signer" { (t.signer_label) }
                         input #signer type="text" name="signer" autocomplete="name" required minlength="3" maxlength="120";
                         button.button type="submit" { (t.accept_button) }
                     }
                     form.stack method="post" action=(url::quote_reject(&doc.id)) {
                         input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                        input type="hidden" name=(crate::actions::VERSION_FIELD) value=(doc.content_version);
                         label for="reason" { (t.reject_reason_label) }
                         textarea #reason name="reason" rows="2" maxlength="500" {}
                         button.button.secondary type="submit" { (t.reject_button) }
@@ -478,6 +490,7 @@ pub fn document(p: DocumentPage<'_>) -> Html {
                     h2 #confirm-heading { (t.confirm_heading) }
                     form.stack method="post" action=(url::order_confirm(&doc.id)) {
                         input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                        input type="hidden" name=(crate::actions::VERSION_FIELD) value=(doc.content_version);
                         label for="delivery" { (t.delivery_date_label) }
                         input #delivery type="date" name="delivery_date";
                         label for="note" { (t.note_label) }

@@ -34,7 +34,7 @@ async fn a_contact_accepts_a_quote_and_staff_and_contact_are_told() {
     let done = browser
         .post_with(
             "/documents/quotes/d-p2026-0040/accept",
-            &[("csrf", &page.csrf()), ("signer", "  Ana   López Martín ")],
+            &[("csrf", &page.csrf()), ("version", &page.hidden("version")), ("signer", "  Ana   López Martín ")],
             &[("user-agent", "PortalTest/1.0")],
         )
         .await;
@@ -82,7 +82,10 @@ async fn a_link_holder_rejects_a_quote_with_a_reason() {
     let page = browser.get("/documents/quotes/d-p2026-0042").await;
     assert!(page.body.contains("Reject quote"), "English contact");
     let done = browser
-        .post("/documents/quotes/d-p2026-0042/reject", &[("csrf", &page.csrf()), ("reason", "Over budget")])
+        .post(
+            "/documents/quotes/d-p2026-0042/reject",
+            &[("csrf", &page.csrf()), ("version", &page.hidden("version")), ("reason", "Over budget")],
+        )
         .await;
     assert_eq!(done.status, 303, "{}", done.body);
     assert_eq!(status_of(&app, "d-p2026-0042").await, DocumentStatus::Rejected);
@@ -135,19 +138,20 @@ async fn expired_answered_foreign_and_forged_answers_are_refused_and_change_noth
 async fn many_concurrent_answers_apply_exactly_once_and_mail_staff_once() {
     let app = TestApp::spawn().await;
     let browser = std::sync::Arc::new(app.logged_in(demo::CUSTOMER_EMAIL).await);
-    let csrf = browser.get("/documents/quotes/d-p2026-0040").await.csrf();
+    let page = browser.get("/documents/quotes/d-p2026-0040").await;
+    let (csrf, version) = (page.csrf(), page.hidden("version"));
     let before = history_len(&app, "d-p2026-0040").await;
     let mut tasks = Vec::new();
     for n in 0..20 {
         let browser = browser.clone();
-        let csrf = csrf.clone();
+        let (csrf, version) = (csrf.clone(), version.clone());
         tasks.push(tokio::spawn(async move {
             let (path, field, value) = if n % 2 == 0 {
                 ("/documents/quotes/d-p2026-0040/accept", "signer", format!("Firmante número {n}"))
             } else {
                 ("/documents/quotes/d-p2026-0040/reject", "reason", format!("Motivo {n}"))
             };
-            browser.post(path, &[("csrf", &csrf), (field, &value)]).await.status
+            browser.post(path, &[("csrf", &csrf), ("version", &version), (field, &value)]).await.status
         }));
     }
     let mut statuses = Vec::new();
@@ -168,7 +172,12 @@ async fn a_supplier_confirms_a_purchase_order_once() {
     let page = browser.get("/documents/purchase-orders/d-pc2026-0012").await;
     assert!(page.body.contains("Confirmar pedido"));
     let day = (app.state().clock.today() + time::Duration::days(7)).to_string();
-    let form = [("csrf", page.csrf()), ("delivery_date", day.clone()), ("note", "Dos palés".to_string())];
+    let form = [
+        ("csrf", page.csrf()),
+        ("version", page.hidden("version")),
+        ("delivery_date", day.clone()),
+        ("note", "Dos palés".to_string()),
+    ];
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let done = browser.post("/documents/purchase-orders/d-pc2026-0012/confirm", &form).await;
     assert_eq!(done.status, 303, "{}", done.body);
@@ -225,4 +234,39 @@ async fn comments_are_kept_escaped_bounded_and_mailed_to_staff() {
     assert_eq!(done.status, 303);
     let stored = app.state().store.comments(&DocumentId::parse("d-f2026-0118").unwrap(), 10).await.unwrap();
     assert_eq!(stored[0].origin, portal_domain::interaction::Origin::Link);
+}
+
+#[tokio::test]
+async fn an_answer_to_a_page_shown_before_the_quote_changed_is_refused() {
+    let app = TestApp::spawn().await;
+    let browser = app.logged_in(demo::CUSTOMER_EMAIL).await;
+    let page = browser.get("/documents/quotes/d-p2026-0040").await;
+    // Staff edit the quote (a higher price) after the contact opened it.
+    let store = &app.state().store;
+    let mut edited = store.document(&DocumentId::parse("d-p2026-0040").unwrap()).await.unwrap().unwrap();
+    edited.lines[0].unit_price_minor += 10_000;
+    edited.content_version += 1;
+    let change = portal_domain::ports::DocumentChange { document: edited, events: vec![], notifications: vec![] };
+    store.apply_change(&change).await.unwrap();
+
+    let stale = [("csrf", page.csrf()), ("version", page.hidden("version")), ("signer", "Ana López".to_string())];
+    let stale: Vec<(&str, &str)> = stale.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = browser.post("/documents/quotes/d-p2026-0040/accept", &stale).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.body.contains("ha cambiado desde que lo abriste"), "{}", refused.body);
+    let missing =
+        browser.post("/documents/quotes/d-p2026-0040/accept", &[("csrf", &page.csrf()), ("signer", "Ana López")]).await;
+    assert_eq!(missing.status, 409, "an answer without the version it saw is refused too");
+    assert_eq!(status_of(&app, "d-p2026-0040").await, DocumentStatus::Sent, "nothing written");
+
+    let fresh = browser.get("/documents/quotes/d-p2026-0040").await;
+    let accepted = browser
+        .post(
+            "/documents/quotes/d-p2026-0040/accept",
+            &[("csrf", &fresh.csrf()), ("version", &fresh.hidden("version")), ("signer", "Ana López")],
+        )
+        .await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    let stored = store.document(&DocumentId::parse("d-p2026-0040").unwrap()).await.unwrap().unwrap();
+    assert_eq!(stored.acceptance.unwrap().content_version, fresh.hidden("version").parse::<u32>().unwrap());
 }

@@ -54,7 +54,10 @@ async fn a_failing_mail_backend_delays_notifications_but_loses_and_doubles_none(
     }
     let quote = browser.get("/documents/quotes/d-p2026-0040").await;
     let accepted = browser
-        .post("/documents/quotes/d-p2026-0040/accept", &[("csrf", &quote.csrf()), ("signer", "Ana López")])
+        .post(
+            "/documents/quotes/d-p2026-0040/accept",
+            &[("csrf", &quote.csrf()), ("version", &quote.hidden("version")), ("signer", "Ana López")],
+        )
         .await;
     assert_eq!(accepted.status, 303);
     // 3 comments + quote accepted (staff) + receipt (contact) = 5 notifications owed.
@@ -96,7 +99,12 @@ async fn replayed_and_concurrent_stream_records_send_once() {
     let token = app.state().keys.document_link_token(&document.id, &document.access_link.nonce);
     holder.get(&format!("/links/{token}")).await;
     let page = holder.get("/documents/purchase-orders/d-pc2026-0012").await;
-    let done = holder.post("/documents/purchase-orders/d-pc2026-0012/confirm", &[("csrf", &page.csrf())]).await;
+    let done = holder
+        .post(
+            "/documents/purchase-orders/d-pc2026-0012/confirm",
+            &[("csrf", &page.csrf()), ("version", &page.hidden("version"))],
+        )
+        .await;
     assert_eq!(done.status, 303);
     let pending = app.state().store.pending_notifications(10).await.unwrap();
     assert_eq!(pending.len(), 1);
@@ -154,7 +162,8 @@ async fn a_staff_reply_mails_the_contact_in_their_language_with_a_link_that_work
     // Staff reply through the staff API (a later issue); the outbox side is here.
     let app = TestApp::spawn().await;
     let state = app.state();
-    let document = state.store.document(&portal_domain::DocumentId::parse("d-f2026-0115").unwrap()).await.unwrap().unwrap();
+    let document =
+        state.store.document(&portal_domain::DocumentId::parse("d-f2026-0115").unwrap()).await.unwrap().unwrap();
     let contact = state.store.contact(&document.contact_id).await.unwrap().unwrap();
     let comment = portal_domain::interaction::Comment {
         id: portal_domain::interaction::CommentId::parse("k-staff-1").unwrap(),
@@ -181,4 +190,58 @@ async fn a_staff_reply_mails_the_contact_in_their_language_with_a_link_that_work
     assert!(mail.text.contains("«The invoice was sent again.»"));
     let url = mail.text.split_whitespace().find(|w| w.starts_with("http")).unwrap();
     assert!(url.ends_with("/documents/invoices/d-f2026-0115"), "portal users get the portal page: {url}");
+}
+
+/// A mail backend that always refuses one recipient (a mailbox that bounces).
+struct RefusingMailer {
+    inner: Arc<dyn Mailer>,
+    refused: &'static str,
+}
+
+#[async_trait]
+impl Mailer for RefusingMailer {
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        if mail.to.as_str() == self.refused {
+            return Err(MailError("mailbox rejected (test)".into()));
+        }
+        self.inner.send(mail).await
+    }
+}
+
+#[tokio::test]
+async fn a_notification_that_always_fails_is_abandoned_and_does_not_hold_up_the_rest() {
+    let app =
+        TestApp::spawn_wrapping_mailer(|inner| Arc::new(RefusingMailer { inner, refused: demo::CUSTOMER_EMAIL })).await;
+    let state = app.state();
+    // Ana's acceptance receipt bounces; the staff notice goes through.
+    let ana = app.browser();
+    let quote =
+        state.store.document(&portal_domain::DocumentId::parse("d-p2026-0040").unwrap()).await.unwrap().unwrap();
+    ana.get(&format!("/links/{}", state.keys.document_link_token(&quote.id, &quote.access_link.nonce))).await;
+    let page = ana.get("/documents/quotes/d-p2026-0040").await;
+    let accepted = ana
+        .post(
+            "/documents/quotes/d-p2026-0040/accept",
+            &[("csrf", &page.csrf()), ("version", &page.hidden("version")), ("signer", "Ana López")],
+        )
+        .await;
+    assert_eq!(accepted.status, 303);
+    let stuck = state.store.pending_notifications(50).await.unwrap();
+    assert_eq!(stuck.len(), 1, "only the receipt is left");
+
+    let mut rounds = 0;
+    while !state.store.pending_notifications(50).await.unwrap().is_empty() {
+        rounds += 1;
+        assert!(rounds <= portal_web::notify::MAX_ATTEMPTS as usize + 1, "never abandoned");
+        portal_web::notify::drain(state).await.unwrap();
+    }
+    let entry = state.store.outbox_entry(&stuck[0]).await.unwrap().expect("kept for staff to read");
+    assert!(entry.abandoned_at.is_some());
+    assert!(entry.delivered_at.is_none());
+    assert_eq!(entry.attempts, portal_web::notify::MAX_ATTEMPTS);
+    assert_eq!(entry.last_error.as_deref(), Some("mail not sent: mailbox rejected (test)"));
+    let staff = app.outbox().await.into_iter().filter(|m| m.to == "oficina@ebro-instalaciones.es").count();
+    assert_eq!(staff, 1, "the staff notice was sent once");
+    // Abandoned means done: a replayed stream record sends nothing either.
+    assert_eq!(portal_web::notify::deliver(state, &stuck[0]).await.unwrap(), portal_web::notify::Delivery::Skipped);
 }
