@@ -129,6 +129,7 @@ fn line(description: &str, quantity: &str, unit_price_minor: i64, discount_bp: u
         discount: Discount::try_from(discount_bp).expect("demo discount"),
         vat,
         irpf: None,
+        product: None,
     }
 }
 
@@ -262,6 +263,7 @@ pub async fn seed_if_empty(state: &AppState) -> StoreResult<bool> {
             Err(other) => return Err(other),
         }
     }
+    seed_catalog(state).await?;
     Ok(true)
 }
 
@@ -343,4 +345,193 @@ fn build(state: &AppState, spec: &Spec, contact: &Contact, today: Date) -> (Docu
         other => events.push(event(ActivityKind::StatusChanged { to: other }, later)),
     }
     (document, events)
+}
+
+/// The price list of installers (used by contacts whose condition names it).
+pub const INSTALLERS_PRICE_LIST: &str = "instaladores";
+
+/// The demo catalog: categories, products in every availability (one no
+/// longer sold), images for some, and the installers' price list.
+pub async fn seed_catalog(state: &AppState) -> StoreResult<()> {
+    use portal_domain::catalog::{
+        Availability, Category, CategoryId, Localized, PriceList, Product, ProductId, Sku, Unit,
+    };
+    let category = |id: &str, es: &str, en: &str| Category {
+        id: CategoryId::parse(id).expect("demo category"),
+        name: Localized::new(es, en),
+    };
+    state
+        .store
+        .save_categories(&[
+            category("herramientas", "Herramientas", "Tools"),
+            category("electricidad", "Material eléctrico", "Electrical supplies"),
+            category("iluminacion", "Iluminación", "Lighting"),
+        ])
+        .await?;
+    type ProductSpec =
+        (&'static str, &'static str, &'static str, &'static str, Unit, i64, VatRate, Availability, &'static str);
+    let products: [ProductSpec; 10] = [
+        (
+            "tal-850",
+            "TAL-850",
+            "Taladro percutor 850 W",
+            "Hammer drill 850 W",
+            Unit::Piece,
+            8_950,
+            VatRate::General21,
+            Availability::InStock,
+            "herramientas",
+        ),
+        (
+            "ato-18v",
+            "ATO-18V",
+            "Atornillador de batería 18 V",
+            "Cordless screwdriver 18 V",
+            Unit::Piece,
+            12_900,
+            VatRate::General21,
+            Availability::OnRequest,
+            "herramientas",
+        ),
+        (
+            "jue-llaves",
+            "JUE-LL12",
+            "Juego de llaves combinadas (12 piezas)",
+            "Combination spanner set (12 pieces)",
+            Unit::Box,
+            3_475,
+            VatRate::General21,
+            Availability::InStock,
+            "herramientas",
+        ),
+        (
+            "cab-rz1-25",
+            "CAB-RZ1-25",
+            "Cable RZ1-K 3x2,5 mm²",
+            "RZ1-K cable 3x2.5 mm²",
+            Unit::Metre,
+            189,
+            VatRate::General21,
+            Availability::InStock,
+            "electricidad",
+        ),
+        (
+            "mag-2p16",
+            "MAG-2P16",
+            "Interruptor magnetotérmico 2P 16 A",
+            "Circuit breaker 2P 16 A",
+            Unit::Piece,
+            1_125,
+            VatRate::General21,
+            Availability::InStock,
+            "electricidad",
+        ),
+        (
+            "dif-2p40",
+            "DIF-2P40",
+            "Interruptor diferencial 2P 40 A 30 mA",
+            "Residual current device 2P 40 A 30 mA",
+            Unit::Piece,
+            3_890,
+            VatRate::General21,
+            Availability::Unavailable,
+            "electricidad",
+        ),
+        (
+            "bas-schuko",
+            "BAS-SCH",
+            "Base de enchufe Schuko empotrable",
+            "Flush Schuko socket",
+            Unit::Piece,
+            265,
+            VatRate::General21,
+            Availability::InStock,
+            "electricidad",
+        ),
+        (
+            "led-1500",
+            "LED-1500",
+            "Luminaria LED estanca 1500 mm 50 W",
+            "Waterproof LED batten 1500 mm 50 W",
+            Unit::Piece,
+            3_150,
+            VatRate::General21,
+            Availability::InStock,
+            "iluminacion",
+        ),
+        (
+            "led-panel",
+            "LED-PAN60",
+            "Panel LED 60x60 40 W",
+            "LED panel 60x60 40 W",
+            Unit::Piece,
+            2_490,
+            VatRate::General21,
+            Availability::InStock,
+            "iluminacion",
+        ),
+        (
+            "hal-antiguo",
+            "HAL-500",
+            "Foco halógeno 500 W",
+            "Halogen floodlight 500 W",
+            Unit::Piece,
+            1_500,
+            VatRate::General21,
+            Availability::InStock,
+            "iluminacion",
+        ),
+    ];
+    let with_images = ["tal-850", "led-1500", "led-panel"];
+    for (id, sku, es, en, unit, price, vat, availability, category) in products {
+        let image = if with_images.contains(&id) {
+            let key = format!("catalog/images/{id}.svg");
+            let blob = portal_domain::ports::Blob {
+                content_type: "image/svg+xml".into(),
+                bytes: product_image(sku).into_bytes(),
+            };
+            state.blobs.put(&key, &blob).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            Some(key)
+        } else {
+            None
+        };
+        let product = Product {
+            id: ProductId::parse(id).expect("demo product"),
+            sku: Sku::parse(sku).expect("demo sku"),
+            name: Localized::new(es, en),
+            description: Localized::default(),
+            unit,
+            base_price_minor: price,
+            currency: Currency::EUR,
+            vat,
+            image,
+            availability,
+            // Halogen floodlights are no longer sold: only old orders show them.
+            active: id != "hal-antiguo",
+            categories: vec![CategoryId::parse(category).expect("demo category")],
+        };
+        state.store.save_product(&product).await?;
+    }
+    let prices = [("tal-850", 7_900), ("led-1500", 2_750), ("cab-rz1-25", 160)]
+        .into_iter()
+        .map(|(id, price)| (ProductId::parse(id).expect("demo product"), price))
+        .collect();
+    state.store.save_price_list(&PriceList { name: INSTALLERS_PRICE_LIST.into(), prices }).await?;
+    // Orders placed from the catalog continue after the demo's own sales orders.
+    let last = specs()
+        .iter()
+        .filter(|spec| spec.kind == DocumentKind::SalesOrder)
+        .filter_map(|spec| spec.number.strip_prefix("PED2026-")?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    state.store.reserve_order_numbers(2026, last).await
+}
+
+/// A small square picture with the SKU on it (the demo has no photographs).
+fn product_image(sku: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"96\" height=\"96\" viewBox=\"0 0 96 96\">\
+         <rect width=\"96\" height=\"96\" rx=\"8\" fill=\"#1a5c4c\"/>\
+         <text x=\"48\" y=\"54\" font-family=\"sans-serif\" font-size=\"13\" fill=\"#fff\" text-anchor=\"middle\">{sku}</text></svg>"
+    )
 }

@@ -58,6 +58,13 @@ pub fn mounts() -> Vec<(Route, Handler)> {
         mount!(routes::QUOTE_REJECT, portal_quote_answer),
         mount!(routes::ORDER_CONFIRM, portal_order_confirm),
         mount!(routes::DOCUMENT_LINK, portal_document_link),
+        mount!(routes::CATALOG, portal_catalog),
+        mount!(routes::PRODUCT_IMAGE, portal_catalog),
+        mount!(routes::CART, portal_cart),
+        mount!(routes::CART_ADD, portal_cart),
+        mount!(routes::CART_UPDATE, portal_cart),
+        mount!(routes::REORDER, portal_cart),
+        mount!(routes::ORDER_PLACE, portal_order_place),
     ]
 }
 

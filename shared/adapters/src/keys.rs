@@ -2,6 +2,7 @@
 //! lists the access patterns these keys serve.
 
 use crate::table::{IndexKey, Key};
+use portal_domain::catalog::{CategoryId, ProductId};
 use portal_domain::document::StatusBucket;
 use portal_domain::{ContactId, DocumentId, DocumentKind, EmailAddress};
 use time::format_description::FormatItem;
@@ -141,10 +142,107 @@ pub fn attempts(bucket: &str) -> Key {
     Key::new(format!("ATTEMPTS#{bucket}"), "COUNT")
 }
 
+/// A product. Its catalog entries (below) live in the same partition, so
+/// saving a product rewrites them in one transaction.
+pub fn product(id: &ProductId) -> Key {
+    Key::new(format!("PRODUCT#{id}"), "PRODUCT")
+}
+
+/// Where an active product is listed; each entry carries the product in its
+/// index projection, so a catalog page is one query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listing<'a> {
+    All,
+    Category(&'a CategoryId),
+    /// Found by a word of its name or SKU.
+    Word(&'a str),
+}
+
+/// The table key of one listing entry of `product`.
+pub fn product_listing(product: &ProductId, listing: &Listing<'_>) -> Key {
+    let sort = match listing {
+        Listing::All => "LISTED#ALL".to_string(),
+        Listing::Category(category) => format!("LISTED#CATEGORY#{category}", category = category.as_str()),
+        Listing::Word(word) => format!("LISTED#WORD#{word}"),
+    };
+    Key::new(format!("PRODUCT#{product}"), sort)
+}
+
+/// Every listing entry of a product shares this sort-key prefix.
+pub const LISTING_PREFIX: &str = "LISTED#";
+
+/// GSI1 partition of a section of the catalog.
+pub fn catalog_section(listing: &Listing<'_>) -> String {
+    match listing {
+        Listing::All => "CATALOG#ALL".into(),
+        Listing::Category(category) => format!("CATALOG#CATEGORY#{}", category.as_str()),
+        // Words are spread over partitions by their first two characters.
+        Listing::Word(word) => format!("CATALOG#WORD#{}", word.chars().take(2).collect::<String>()),
+    }
+}
+
+/// GSI1 position of a listing entry: by name in sections, by word in search.
+pub fn catalog_position(listing: &Listing<'_>, sort_name: &str, product: &ProductId) -> IndexKey {
+    let sort = match listing {
+        Listing::Word(word) => format!("{word}#{sort_name}#{product}"),
+        _ => format!("{sort_name}#{product}"),
+    };
+    IndexKey::new(catalog_section(listing), sort)
+}
+
+/// The catalog's categories (one item: the navigation is one read).
+pub fn categories() -> Key {
+    Key::new("CATALOG", "CATEGORIES")
+}
+
+pub fn price_list(name: &str) -> Key {
+    Key::new(format!("PRICELIST#{name}"), "PRICES")
+}
+
+/// A contact's cart in one session.
+pub fn cart(contact: &ContactId, session: &str) -> Key {
+    Key::new(format!("CONTACT#{contact}"), format!("CART#{session}"))
+}
+
+/// The business's sales-order number sequence for one year.
+pub fn order_sequence(year: i32) -> Key {
+    Key::new(format!("SEQUENCE#SALES_ORDER#{year}"), "SEQUENCE")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::{date, datetime};
+
+    #[test]
+    fn catalog_keys_are_exactly_these() {
+        let p = ProductId::parse("tal-850").unwrap();
+        let c = CategoryId::parse("herramientas").unwrap();
+        assert_eq!(product(&p), Key::new("PRODUCT#tal-850", "PRODUCT"));
+        assert_eq!(product_listing(&p, &Listing::All), Key::new("PRODUCT#tal-850", "LISTED#ALL"));
+        assert_eq!(
+            product_listing(&p, &Listing::Category(&c)),
+            Key::new("PRODUCT#tal-850", "LISTED#CATEGORY#herramientas")
+        );
+        assert_eq!(product_listing(&p, &Listing::Word("taladro")), Key::new("PRODUCT#tal-850", "LISTED#WORD#taladro"));
+        assert_eq!(
+            catalog_position(&Listing::All, "taladro percutor", &p),
+            IndexKey::new("CATALOG#ALL", "taladro percutor#tal-850")
+        );
+        assert_eq!(
+            catalog_position(&Listing::Category(&c), "taladro percutor", &p),
+            IndexKey::new("CATALOG#CATEGORY#herramientas", "taladro percutor#tal-850")
+        );
+        assert_eq!(
+            catalog_position(&Listing::Word("taladro"), "taladro percutor", &p),
+            IndexKey::new("CATALOG#WORD#ta", "taladro#taladro percutor#tal-850")
+        );
+        assert_eq!(categories(), Key::new("CATALOG", "CATEGORIES"));
+        assert_eq!(price_list("mayorista"), Key::new("PRICELIST#mayorista", "PRICES"));
+        let contact_id = ContactId::parse("c42").unwrap();
+        assert_eq!(cart(&contact_id, "s1"), Key::new("CONTACT#c42", "CART#s1"));
+        assert_eq!(order_sequence(2026), Key::new("SEQUENCE#SALES_ORDER#2026", "SEQUENCE"));
+    }
 
     #[test]
     fn serialized_keys_are_exactly_these() {

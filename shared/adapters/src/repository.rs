@@ -3,15 +3,17 @@
 use crate::keys;
 use crate::table::{Condition, Index, Item, Query, SortCondition, Table, TableError, Write};
 use async_trait::async_trait;
+use portal_domain::catalog::{self, Category, PriceList, Product, ProductId};
 use portal_domain::document::StatusBucket;
 use portal_domain::interaction::{Comment, Notification, NotificationId, OutboxEntry};
 use portal_domain::ports::{
-    ActivityStore, Claim, CommentStore, ContactStore, DocumentChange, DocumentListQuery, DocumentStore, LoginToken,
-    LoginTokenStore, OutboxStore, Page, SettingsStore, StoreError, StoreResult,
+    ActivityStore, CartOwner, CatalogQuery, CatalogSection, CatalogStore, Claim, CommentStore, ContactStore,
+    DocumentChange, DocumentListQuery, DocumentStore, LoginToken, LoginTokenStore, NewOrder, OrderStore, OutboxStore,
+    Page, SettingsStore, StoreError, StoreResult, StoredCart,
 };
 use portal_domain::{
     ActivityEvent, BusinessSettings, Contact, ContactId, Document, DocumentFilter, DocumentId, DocumentKind,
-    DocumentSummary, EmailAddress,
+    DocumentNumber, DocumentSummary, EmailAddress,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -398,5 +400,244 @@ impl LoginTokenStore for TableStore {
 
     async fn count_attempt(&self, bucket: &str, window_ends: OffsetDateTime) -> StoreResult<u64> {
         self.table.increment(&keys::attempts(bucket), window_ends.unix_timestamp()).await.map_err(map_err)
+    }
+}
+
+/// The listing entries an active product has (none for an inactive one).
+fn listings(product: &Product) -> Vec<keys::Listing<'_>> {
+    if !product.listed() {
+        return Vec::new();
+    }
+    let mut listings = vec![keys::Listing::All];
+    listings.extend(product.categories.iter().take(MAX_CATEGORIES).map(keys::Listing::Category));
+    listings
+}
+
+/// Categories a product is listed under (bounds one save's transaction).
+const MAX_CATEGORIES: usize = 8;
+
+/// Every listing item of `product`, each projecting the product for its index.
+fn listing_items(product: &Product) -> StoreResult<Vec<Item>> {
+    let summary = to_json(product)?;
+    let name = catalog::sort_name(product);
+    let words = if product.listed() { catalog::product_search_words(product) } else { Vec::new() };
+    let mut entries: Vec<keys::Listing<'_>> = listings(product);
+    entries.extend(words.iter().map(|w| keys::Listing::Word(w)));
+    Ok(entries
+        .iter()
+        .map(|listing| {
+            let mut item = Item::new(keys::product_listing(&product.id, listing), String::new());
+            item.gsi1 = Some(keys::catalog_position(listing, &name, &product.id));
+            item.summary = Some(summary.clone());
+            item
+        })
+        .collect())
+}
+
+fn products_of(items: Vec<Item>) -> StoreResult<Vec<Product>> {
+    summaries(items)
+}
+
+/// How many times a lost race for an order number is retried.
+const ORDER_NUMBER_ATTEMPTS: u32 = 40;
+
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct Sequence {
+    last: u64,
+}
+
+impl TableStore {
+    async fn sequence(&self, year: i32) -> StoreResult<(Sequence, u64)> {
+        match self.table.get(&keys::order_sequence(year)).await.map_err(map_err)? {
+            Some(item) => Ok((from_json(&item.data)?, item.version)),
+            None => Ok((Sequence::default(), 0)),
+        }
+    }
+
+    fn sequence_write(year: i32, last: u64, version: u64) -> StoreResult<Write> {
+        let mut item = Item::new(keys::order_sequence(year), to_json(&Sequence { last })?);
+        item.version = version + 1;
+        let condition = if version == 0 { Condition::NotExists } else { Condition::VersionIs(version) };
+        Ok(Write::Put { item, condition })
+    }
+}
+
+#[async_trait]
+impl CatalogStore for TableStore {
+    async fn save_product(&self, product: &Product) -> StoreResult<()> {
+        let key = keys::product(&product.id);
+        let existing = self.table.get(&key).await.map_err(map_err)?;
+        let (old, version) = match &existing {
+            Some(item) => (Some(from_json::<Product>(&item.data)?), item.version),
+            None => (None, 0),
+        };
+        let new_items = listing_items(product)?;
+        let mut item = Item::new(key, to_json(product)?);
+        item.version = version + 1;
+        let condition = if version == 0 { Condition::NotExists } else { Condition::VersionIs(version) };
+        let mut writes = vec![Write::Put { item, condition }];
+        if let Some(old) = old {
+            // Entries the product no longer has (a category left, a renamed word).
+            for stale in listing_items(&old)? {
+                if !new_items.iter().any(|n| n.key == stale.key) {
+                    writes.push(Write::Delete { key: stale.key, condition: Condition::Always });
+                }
+            }
+        }
+        writes.extend(new_items.into_iter().map(|item| Write::Put { item, condition: Condition::Always }));
+        self.table.transact(writes).await.map_err(map_err)
+    }
+
+    async fn product(&self, id: &ProductId) -> StoreResult<Option<Product>> {
+        let item = self.table.get(&keys::product(id)).await.map_err(map_err)?;
+        item.map(|i| from_json(&i.data)).transpose()
+    }
+
+    async fn products(&self, ids: &[ProductId]) -> StoreResult<Vec<Product>> {
+        let reads = ids.iter().map(|id| self.product(id));
+        let found = futures::future::try_join_all(reads).await?;
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    async fn catalog_page(&self, query: &CatalogQuery) -> StoreResult<Page<Product>> {
+        let listing = match &query.section {
+            CatalogSection::All => keys::Listing::All,
+            CatalogSection::Category(category) => keys::Listing::Category(category),
+        };
+        let mut table_query = Query::new(Index::Gsi1, keys::catalog_section(&listing));
+        table_query.limit = query.limit;
+        table_query.cursor = query.cursor.clone();
+        let page = self.table.query(&table_query).await.map_err(map_err)?;
+        Ok(Page { items: products_of(page.items)?, next: page.next })
+    }
+
+    async fn search_catalog(&self, words: &[String], limit: u32) -> StoreResult<Vec<Product>> {
+        // The index is read for the longest word; the others filter what it found.
+        let Some(longest) = words.iter().filter(|w| w.chars().count() >= 2).max_by_key(|w| w.len()) else {
+            return Ok(Vec::new());
+        };
+        let listing = keys::Listing::Word(longest);
+        let mut query = Query::new(Index::Gsi1, keys::catalog_section(&listing));
+        query.sort = SortCondition::BeginsWith(longest.clone());
+        query.limit = SEARCH_CANDIDATES;
+        let page = self.table.query(&query).await.map_err(map_err)?;
+        let mut found: Vec<Product> = Vec::new();
+        for product in products_of(page.items)? {
+            if found.iter().any(|p| p.id == product.id) {
+                continue;
+            }
+            let own = catalog::product_search_words(&product);
+            if words.iter().all(|w| own.iter().any(|o| o.starts_with(w.as_str()))) {
+                found.push(product);
+            }
+        }
+        found.sort_by_key(catalog::sort_name);
+        found.truncate(limit as usize);
+        Ok(found)
+    }
+
+    async fn categories(&self) -> StoreResult<Vec<Category>> {
+        let item = self.table.get(&keys::categories()).await.map_err(map_err)?;
+        Ok(item.map(|i| from_json(&i.data)).transpose()?.unwrap_or_default())
+    }
+
+    async fn save_categories(&self, categories: &[Category]) -> StoreResult<()> {
+        let item = Item::new(keys::categories(), to_json(&categories)?);
+        self.table.write(Write::Put { item, condition: Condition::Always }).await.map_err(map_err)
+    }
+
+    async fn price_list(&self, name: &str) -> StoreResult<Option<PriceList>> {
+        let item = self.table.get(&keys::price_list(name)).await.map_err(map_err)?;
+        item.map(|i| from_json(&i.data)).transpose()
+    }
+
+    async fn save_price_list(&self, list: &PriceList) -> StoreResult<()> {
+        if list.prices.len() > PriceList::MAX_PRICES {
+            return Err(StoreError::Conflict(format!("a price list holds at most {} prices", PriceList::MAX_PRICES)));
+        }
+        let item = Item::new(keys::price_list(&list.name), to_json(list)?);
+        self.table.write(Write::Put { item, condition: Condition::Always }).await.map_err(map_err)
+    }
+}
+
+/// Index entries read for one search (its results are cut to the caller's limit).
+const SEARCH_CANDIDATES: u32 = 200;
+
+#[async_trait]
+impl OrderStore for TableStore {
+    async fn cart(&self, owner: &CartOwner) -> StoreResult<StoredCart> {
+        match self.table.get(&keys::cart(&owner.contact, &owner.session)).await.map_err(map_err)? {
+            Some(item) => Ok(StoredCart { cart: from_json(&item.data)?, version: item.version }),
+            None => Ok(StoredCart::default()),
+        }
+    }
+
+    async fn save_cart(&self, owner: &CartOwner, cart: &StoredCart, expires_at: OffsetDateTime) -> StoreResult<()> {
+        let mut item = Item::new(keys::cart(&owner.contact, &owner.session), to_json(&cart.cart)?);
+        item.version = cart.version + 1;
+        item.expires_at = Some(expires_at.unix_timestamp());
+        let condition = if cart.version == 0 { Condition::NotExists } else { Condition::VersionIs(cart.version) };
+        self.table.write(Write::Put { item, condition }).await.map_err(map_err)
+    }
+
+    async fn place_order(&self, order: &NewOrder, number: fn(i32, u64) -> DocumentNumber) -> StoreResult<Document> {
+        let year = order.document.issue_date.year();
+        for _ in 0..ORDER_NUMBER_ATTEMPTS {
+            let (sequence, version) = self.sequence(year).await?;
+            let next = sequence.last + 1;
+            let mut document = order.document.clone();
+            document.number = number(year, next);
+            document.id = DocumentId::parse(&format!("d-{}", document.number.as_str().to_lowercase()))
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let mut writes = vec![
+                Self::sequence_write(year, next, version)?,
+                Write::Put { item: document_item(&document)?, condition: Condition::NotExists },
+                Write::Delete {
+                    key: keys::cart(&order.cart.contact, &order.cart.session),
+                    condition: Condition::VersionIs(order.cart_version),
+                },
+            ];
+            for event in &order.events {
+                let mut event = event.clone();
+                event.document_id = document.id.clone();
+                event.document_number = document.number.clone();
+                writes.push(Write::Put { item: activity_item(&event)?, condition: Condition::NotExists });
+            }
+            let notifications: Vec<Notification> = order
+                .notifications
+                .iter()
+                .map(|n| Notification { document_id: document.id.clone(), ..n.clone() })
+                .collect();
+            writes.extend(new_outbox_items(&notifications)?);
+            match self.table.transact(writes).await {
+                Ok(()) => return Ok(document),
+                Err(TableError::ConditionFailed { failed }) if failed.contains(&2) => {
+                    return Err(StoreError::Conflict("the cart changed since it was priced".into()));
+                }
+                // A number already used outside the sequence: move past it.
+                Err(TableError::ConditionFailed { failed }) if failed.contains(&1) => {
+                    self.reserve_order_numbers(year, next).await?;
+                }
+                // Another order took the number first: read the sequence again.
+                Err(TableError::ConditionFailed { .. }) => {}
+                Err(other) => return Err(map_err(other)),
+            }
+        }
+        Err(StoreError::Conflict("too many orders at once; try again".into()))
+    }
+
+    async fn reserve_order_numbers(&self, year: i32, last: u64) -> StoreResult<()> {
+        for _ in 0..ORDER_NUMBER_ATTEMPTS {
+            let (sequence, version) = self.sequence(year).await?;
+            if sequence.last >= last {
+                return Ok(());
+            }
+            match self.table.write(Self::sequence_write(year, last, version)?).await {
+                Ok(()) => return Ok(()),
+                Err(TableError::ConditionFailed { .. }) => {}
+                Err(other) => return Err(map_err(other)),
+            }
+        }
+        Err(StoreError::Conflict("the order sequence is too busy".into()))
     }
 }

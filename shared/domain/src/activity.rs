@@ -24,6 +24,8 @@ pub enum ActivityKind {
     Rejected,
     Confirmed,
     Commented,
+    /// The contact placed the order from the catalog.
+    OrderPlaced,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

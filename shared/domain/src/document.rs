@@ -287,6 +287,9 @@ pub struct Line {
     pub vat: VatRate,
     #[serde(default)]
     pub irpf: Option<IrpfRate>,
+    /// The catalog product the line was ordered as (portal orders), for re-ordering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<crate::catalog::ProductId>,
 }
 
 impl Line {

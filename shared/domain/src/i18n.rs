@@ -555,6 +555,13 @@ pub fn activity_line(locale: Locale, event: &crate::ActivityEvent) -> String {
                 format!("New comment on {doc}")
             }
         }
+        OrderPlaced => {
+            if es {
+                format!("{doc} realizado desde el catálogo")
+            } else {
+                format!("{doc} placed from the catalog")
+            }
+        }
     }
 }
 

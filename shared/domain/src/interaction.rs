@@ -183,6 +183,10 @@ pub enum NotificationKind {
     StaffReplied,
     /// To the contact: the confirmation of their acceptance.
     AcceptanceReceipt,
+    /// To staff: a contact placed an order from the catalog.
+    OrderPlaced,
+    /// To the contact: the confirmation of the order they placed.
+    OrderReceipt,
 }
 
 impl NotificationKind {
@@ -193,6 +197,7 @@ impl NotificationKind {
                 | NotificationKind::QuoteRejected
                 | NotificationKind::PurchaseOrderConfirmed
                 | NotificationKind::ContactCommented
+                | NotificationKind::OrderPlaced
         )
     }
 }

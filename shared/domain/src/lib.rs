@@ -6,6 +6,7 @@
 //! ([`ports`]) are the narrow traits the adapters implement.
 
 pub mod activity;
+pub mod catalog;
 pub mod contact;
 pub mod document;
 pub mod i18n;

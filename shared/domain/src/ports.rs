@@ -2,8 +2,9 @@
 //! an AWS adapter and an embedded twin in `portal-adapters`.
 
 use crate::activity::ActivityEvent;
+use crate::catalog::{Cart, Category, CategoryId, PriceList, Product, ProductId};
 use crate::contact::{Contact, ContactId, EmailAddress};
-use crate::document::{Document, DocumentFilter, DocumentId, DocumentKind, DocumentSummary};
+use crate::document::{Document, DocumentFilter, DocumentId, DocumentKind, DocumentNumber, DocumentSummary};
 use crate::interaction::{Comment, Notification, NotificationId, OutboxEntry};
 use crate::settings::BusinessSettings;
 use async_trait::async_trait;
@@ -157,13 +158,104 @@ pub trait LoginTokenStore: Send + Sync {
     async fn count_attempt(&self, bucket: &str, window_ends: OffsetDateTime) -> StoreResult<u64>;
 }
 
+/// Which part of the catalog a page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatalogSection {
+    All,
+    Category(CategoryId),
+}
+
+/// A page of the active catalog, by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogQuery {
+    pub section: CatalogSection,
+    pub limit: u32,
+    pub cursor: Option<String>,
+}
+
+/// The products the business sells, its categories and its price lists.
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
+    /// Creates or replaces a product with its catalog, category and search entries.
+    async fn save_product(&self, product: &Product) -> StoreResult<()>;
+    async fn product(&self, id: &ProductId) -> StoreResult<Option<Product>>;
+    /// The products with these ids that exist (one read each, in parallel).
+    async fn products(&self, ids: &[ProductId]) -> StoreResult<Vec<Product>>;
+    /// Active products of a section, by name.
+    async fn catalog_page(&self, query: &CatalogQuery) -> StoreResult<Page<Product>>;
+    /// Active products with a word starting with each of `words` (name or SKU),
+    /// by name, at most `limit`.
+    async fn search_catalog(&self, words: &[String], limit: u32) -> StoreResult<Vec<Product>>;
+    async fn categories(&self) -> StoreResult<Vec<Category>>;
+    async fn save_categories(&self, categories: &[Category]) -> StoreResult<()>;
+    async fn price_list(&self, name: &str) -> StoreResult<Option<PriceList>>;
+    async fn save_price_list(&self, list: &PriceList) -> StoreResult<()>;
+}
+
+/// A cart belongs to one contact's one session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CartOwner {
+    pub contact: ContactId,
+    pub session: String,
+}
+
+/// A stored cart and the version its next save is conditional on (0: none yet).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StoredCart {
+    pub cart: Cart,
+    pub version: u64,
+}
+
+/// An order ready to be numbered and written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrder {
+    /// The sales order; its number and id are set from the sequence.
+    pub document: Document,
+    pub events: Vec<ActivityEvent>,
+    pub notifications: Vec<Notification>,
+    /// The cart the order empties, at the version it was priced from.
+    pub cart: CartOwner,
+    pub cart_version: u64,
+}
+
+#[async_trait]
+pub trait OrderStore: Send + Sync {
+    async fn cart(&self, owner: &CartOwner) -> StoreResult<StoredCart>;
+    /// Saves the cart if it is still at `expected_version` (`Conflict` otherwise);
+    /// it lives until `expires_at` (the session's end).
+    async fn save_cart(&self, owner: &CartOwner, cart: &StoredCart, expires_at: OffsetDateTime) -> StoreResult<()>;
+    /// Takes the next number of the business's order sequence for `year`, and
+    /// in the same atomic write stores the order (named by `number`), its
+    /// events and notifications, and empties the cart. The cart having changed
+    /// since it was priced is a `Conflict`; a lost race for a number is retried.
+    async fn place_order(&self, order: &NewOrder, number: fn(i32, u64) -> DocumentNumber) -> StoreResult<Document>;
+    /// Moves the sequence on to at least `last` (importing numbers used elsewhere).
+    async fn reserve_order_numbers(&self, year: i32, last: u64) -> StoreResult<()>;
+}
+
 /// Everything the portal keeps.
 pub trait Store:
-    SettingsStore + ContactStore + DocumentStore + ActivityStore + LoginTokenStore + CommentStore + OutboxStore
+    SettingsStore
+    + ContactStore
+    + DocumentStore
+    + ActivityStore
+    + LoginTokenStore
+    + CommentStore
+    + OutboxStore
+    + CatalogStore
+    + OrderStore
 {
 }
 impl<T> Store for T where
-    T: SettingsStore + ContactStore + DocumentStore + ActivityStore + LoginTokenStore + CommentStore + OutboxStore
+    T: SettingsStore
+        + ContactStore
+        + DocumentStore
+        + ActivityStore
+        + LoginTokenStore
+        + CommentStore
+        + OutboxStore
+        + CatalogStore
+        + OrderStore
 {
 }
 

@@ -152,6 +152,7 @@ fn lines() -> Vec<Line> {
             discount: Discount::try_from(discount).unwrap(),
             vat,
             irpf,
+            product: None,
         })
         .collect()
 }

@@ -65,6 +65,7 @@ fn line(description: &str, quantity: &str, unit_price_minor: i64, vat: VatRate, 
         discount: Discount::try_from(500).unwrap(),
         vat,
         irpf,
+        product: None,
     }
 }
 

@@ -33,6 +33,16 @@ pub enum Problem {
     ActionUnavailable,
     /// The document changed after the page the answer came from was shown.
     DocumentChanged,
+    /// An order quantity that is not a positive number within the limit.
+    QuantityInvalid,
+    /// A product that is not in the catalog (inactive, unknown) or cannot be ordered.
+    ProductUnavailable,
+    CartFull,
+    CartEmpty,
+    /// The cart changed (another tab) after the page the order came from.
+    CartChanged,
+    /// Something in the cart can no longer be ordered.
+    CartBlocked,
 }
 
 impl Problem {
@@ -53,7 +63,12 @@ impl Problem {
             Problem::AlreadyAnswered
             | Problem::AlreadyConfirmed
             | Problem::ActionUnavailable
-            | Problem::DocumentChanged => StatusCode::CONFLICT,
+            | Problem::DocumentChanged
+            | Problem::ProductUnavailable
+            | Problem::CartEmpty
+            | Problem::CartChanged
+            | Problem::CartBlocked => StatusCode::CONFLICT,
+            Problem::QuantityInvalid | Problem::CartFull => StatusCode::BAD_REQUEST,
             Problem::QuoteExpired => StatusCode::GONE,
         }
     }
@@ -181,6 +196,32 @@ impl Problem {
                 es,
                 "El documento ha cambiado desde que lo abriste. Revisa la versión actual y vuelve a intentarlo.",
                 "The document changed after you opened it. Review the current version and try again.",
+            ),
+            Problem::QuantityInvalid => pick(
+                es,
+                "La cantidad debe ser un número mayor que 0 y de como mucho 10.000 unidades.",
+                "The quantity must be a number greater than 0 and at most 10,000 units.",
+            ),
+            Problem::ProductUnavailable => pick(
+                es,
+                "Ese producto no está disponible en el catálogo.",
+                "That product is not available in the catalog.",
+            ),
+            Problem::CartFull => pick(
+                es,
+                "La cesta ya tiene el máximo de 100 productos distintos.",
+                "The cart already holds the maximum of 100 different products.",
+            ),
+            Problem::CartEmpty => pick(es, "Tu cesta está vacía.", "Your cart is empty."),
+            Problem::CartChanged => pick(
+                es,
+                "La cesta ha cambiado desde que la abriste (quizá en otra pestaña). Revísala y vuelve a hacer el pedido.",
+                "The cart changed after you opened it (perhaps in another tab). Review it and place the order again.",
+            ),
+            Problem::CartBlocked => pick(
+                es,
+                "Hay productos en la cesta que ya no se pueden pedir. Quítalos para continuar.",
+                "Some products in the cart can no longer be ordered. Remove them to continue.",
             ),
         }
     }

@@ -15,6 +15,7 @@ pub use portal_domain::i18n;
 pub mod notify;
 pub mod respond;
 pub mod routes;
+pub mod shop;
 pub mod state;
 pub mod tokens;
 pub mod views;

@@ -13,10 +13,12 @@ use lambda_http::{Body, Request, Response};
 use portal_domain::Locale;
 
 /// Content-Security-Policy for pages: nothing but our own inline stylesheet
-/// (by hash) and images; no script at all; forms only to ourselves.
+/// (by hash) and images; no script at all; forms only to ourselves. Images
+/// may come over https because product images redirect to presigned URLs of
+/// the bucket (pages run no script, so an image cannot carry data out).
 fn page_csp(style_hash: &str) -> String {
     format!(
-        "default-src 'none'; style-src 'sha256-{style_hash}'; img-src 'self' data:; form-action 'self'; \
+        "default-src 'none'; style-src 'sha256-{style_hash}'; img-src 'self' data: https:; form-action 'self'; \
          frame-ancestors 'none'; base-uri 'none'"
     )
 }
@@ -83,17 +85,21 @@ fn error_page(request: &Request, status: StatusCode, message: &str, back: Option
 /// Headers every response carries.
 pub fn add_security_headers(response: &mut Response<Body>) {
     let headers = response.headers_mut();
-    let fixed: [(HeaderName, &'static str); 7] = [
+    let fixed: [(HeaderName, &'static str); 6] = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains"),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (header::CACHE_CONTROL, "no-store"),
         (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
         (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=()"),
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    // Pages are private and change with every action: never stored, unless a
+    // handler chose a private lifetime on purpose (an image redirect).
+    if !headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("private")) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(NON_PAGE_CSP));

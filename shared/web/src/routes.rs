@@ -37,6 +37,15 @@ pub const ORDER_CONFIRM: Route =
     Route { function: "portal-order-confirm", method: Method::POST, path: "/documents/purchase-orders/{id}/confirm" };
 pub const DOCUMENT_LINK: Route =
     Route { function: "portal-document-link", method: Method::GET, path: "/links/{token}" };
+pub const CATALOG: Route = Route { function: "portal-catalog", method: Method::GET, path: "/catalog" };
+pub const PRODUCT_IMAGE: Route =
+    Route { function: "portal-catalog", method: Method::GET, path: "/catalog/products/{id}/image" };
+pub const CART: Route = Route { function: "portal-cart", method: Method::GET, path: "/cart" };
+pub const CART_ADD: Route = Route { function: "portal-cart", method: Method::POST, path: "/cart/items" };
+pub const CART_UPDATE: Route = Route { function: "portal-cart", method: Method::POST, path: "/cart/items/{id}" };
+pub const REORDER: Route =
+    Route { function: "portal-cart", method: Method::POST, path: "/documents/sales-orders/{id}/reorder" };
+pub const ORDER_PLACE: Route = Route { function: "portal-order-place", method: Method::POST, path: "/cart/order" };
 
 /// Every route served by a Lambda function.
 pub const ALL: &[Route] = &[
@@ -54,6 +63,13 @@ pub const ALL: &[Route] = &[
     QUOTE_REJECT,
     ORDER_CONFIRM,
     DOCUMENT_LINK,
+    CATALOG,
+    PRODUCT_IMAGE,
+    CART,
+    CART_ADD,
+    CART_UPDATE,
+    REORDER,
+    ORDER_PLACE,
 ];
 
 /// Path parameters matched by a route, in order.
@@ -135,6 +151,46 @@ pub mod url {
 
     pub fn login_confirm_with_token(token: &str) -> String {
         format!("{}?token={token}", LOGIN_CONFIRM_FORM.path)
+    }
+
+    pub fn catalog() -> String {
+        CATALOG.path.to_string()
+    }
+
+    /// A catalog page: a category or a search, from a cursor (values encoded).
+    pub fn catalog_page(category: Option<&str>, search: Option<&str>, cursor: Option<&str>) -> String {
+        let params: Vec<(&str, &str)> = [("category", category), ("q", search), ("cursor", cursor)]
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+        match serde_urlencoded::to_string(&params) {
+            Ok(query) if !query.is_empty() => format!("{}?{query}", CATALOG.path),
+            _ => catalog(),
+        }
+    }
+
+    pub fn product_image(id: &portal_domain::catalog::ProductId) -> String {
+        format!("/catalog/products/{id}/image")
+    }
+
+    pub fn cart() -> String {
+        CART.path.to_string()
+    }
+
+    pub fn cart_add() -> String {
+        CART_ADD.path.to_string()
+    }
+
+    pub fn cart_update(id: &portal_domain::catalog::ProductId) -> String {
+        format!("/cart/items/{id}")
+    }
+
+    pub fn reorder(id: &DocumentId) -> String {
+        format!("/documents/sales-orders/{id}/reorder")
+    }
+
+    pub fn order_place() -> String {
+        ORDER_PLACE.path.to_string()
     }
 
     pub fn document_list(kind: DocumentKind) -> String {

@@ -56,6 +56,8 @@ struct Claims {
 pub struct Session {
     pub contact_id: ContactId,
     pub expires_at: OffsetDateTime,
+    /// Random per login: what server-side session state (the cart) is kept under.
+    pub id: String,
 }
 
 /// A verified document-access cookie: still to be checked against the document's nonce.
@@ -105,7 +107,7 @@ impl Keys {
             sub: contact.to_string(),
             iat: now.unix_timestamp(),
             exp: expires_at.unix_timestamp(),
-            nonce: None,
+            nonce: Some(random_token()),
         };
         (self.sign(&self.session_encoding, &claims), expires_at)
     }
@@ -115,6 +117,7 @@ impl Keys {
         Some(Session {
             contact_id: ContactId::parse(&claims.sub).ok()?,
             expires_at: OffsetDateTime::from_unix_timestamp(claims.exp).ok()?,
+            id: claims.nonce.filter(|n| is_random_token_shaped(n))?,
         })
     }
 

@@ -136,6 +136,34 @@ pub fn notification(facts: &NotificationFacts<'_>) -> MailContent {
                 )
             }
         }
+        K::OrderPlaced | K::OrderReceipt => {
+            let total = facts.locale.format_money(doc.totals().total_money());
+            let lines = doc
+                .lines
+                .iter()
+                .map(|l| format!("{} × {}", facts.locale.format_decimal(l.quantity.thousandths(), 3), l.description))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let detail = Some(format!("{lines}\nTotal: {total}"));
+            match (facts.kind, es) {
+                (K::OrderPlaced, true) => {
+                    (format!("Nuevo pedido {title} · {who}"), format!("{who} ha hecho el pedido {title}:"), detail)
+                }
+                (K::OrderPlaced, false) => {
+                    (format!("New order {title} · {who}"), format!("{who} placed order {title}:"), detail)
+                }
+                (_, true) => (
+                    format!("Hemos recibido tu pedido {title}"),
+                    format!("Gracias. Hemos recibido tu pedido {title} y te avisaremos cuando lo confirmemos:"),
+                    detail,
+                ),
+                (_, false) => (
+                    format!("We received your order {title}"),
+                    format!("Thank you. We received your order {title} and will let you know when it is confirmed:"),
+                    detail,
+                ),
+            }
+        }
     };
     let business = facts.settings.display_name();
     let subject = format!("{subject} · {business}");

@@ -1,5 +1,6 @@
 //! Server-rendered HTML (maud escapes every interpolated value). No script.
 
+pub mod catalog;
 pub mod mail;
 pub mod pages;
 pub mod style;
@@ -23,9 +24,18 @@ pub const DEFAULT_BRAND: &str = "#1a5c4c";
 /// What the left navigation needs.
 pub struct Nav<'a> {
     pub contact: &'a Contact,
-    /// The section being shown: `None` for the dashboard.
-    pub current: Option<DocumentKind>,
+    /// The section being shown.
+    pub current: Section,
     pub csrf_token: &'a str,
+}
+
+/// A section of the left navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Dashboard,
+    Documents(DocumentKind),
+    Catalog,
+    Cart,
 }
 
 /// Everything around a page's content.
@@ -100,13 +110,19 @@ fn navigation(t: &Texts, locale: Locale, nav: &Nav<'_>) -> Markup {
     html! {
         nav.sidebar aria-label=(t.nav_label) {
             ul {
-                li { a href=(url::dashboard()) aria-current=[nav.current.is_none().then_some("page")] { (t.nav_dashboard) } }
+                li { a href=(url::dashboard()) aria-current=[(nav.current == Section::Dashboard).then_some("page")] { (t.nav_dashboard) } }
                 @for kind in DocumentKind::ALL.into_iter().filter(|k| nav.contact.role.sees(*k)) {
                     li {
-                        a href=(url::document_list(kind)) aria-current=[(nav.current == Some(kind)).then_some("page")] {
+                        a href=(url::document_list(kind)) aria-current=[(nav.current == Section::Documents(kind)).then_some("page")] {
                             (i18n::kind_plural(locale, kind))
                         }
                     }
+                }
+                // Only contacts with the catalog option see it (its pages refuse the others).
+                @if nav.contact.catalog {
+                    @let c = catalog::texts(locale);
+                    li { a href=(url::catalog()) aria-current=[(nav.current == Section::Catalog).then_some("page")] { (c.catalog) } }
+                    li { a href=(url::cart()) aria-current=[(nav.current == Section::Cart).then_some("page")] { (c.cart) } }
                 }
             }
         }

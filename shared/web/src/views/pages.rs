@@ -1,6 +1,6 @@
 //! The portal's pages.
 
-use super::{Frame, Html, Nav, layout, status_badge};
+use super::{Frame, Html, Nav, Section, layout, status_badge};
 use crate::i18n::{self, texts};
 use crate::routes::url;
 use maud::{Markup, html};
@@ -148,7 +148,7 @@ pub fn dashboard(d: Dashboard<'_>) -> Html {
     let overdue_sum = sum_by_currency(locale, overdue.iter().map(|s| s.amount_due));
     let customer = d.contact.role.is_customer();
     let supplier = d.contact.role.is_supplier();
-    let nav = Nav { contact: d.contact, current: None, csrf_token: d.csrf };
+    let nav = Nav { contact: d.contact, current: Section::Dashboard, csrf_token: d.csrf };
     let frame =
         Frame { locale, settings: Some(d.settings), title: t.dashboard_title, nav: Some(nav), language_switch: None };
     let truncated = |list: &[DocumentSummary]| list.len() >= d.open_limit;
@@ -277,7 +277,7 @@ pub fn document_list(l: DocumentList<'_>) -> Html {
     let locale = l.contact.locale;
     let t = texts(locale);
     let title = i18n::kind_plural(locale, l.kind);
-    let nav = Nav { contact: l.contact, current: Some(l.kind), csrf_token: l.csrf };
+    let nav = Nav { contact: l.contact, current: Section::Documents(l.kind), csrf_token: l.csrf };
     let frame = Frame { locale, settings: Some(l.settings), title, nav: Some(nav), language_switch: None };
     let invoice = l.kind == DocumentKind::Invoice;
     layout(
@@ -325,6 +325,48 @@ pub fn document_list(l: DocumentList<'_>) -> Html {
     )
 }
 
+/// The per-rate tax breakdown (IVA, recargo, IRPF) of a document or a cart.
+pub fn tax_table(
+    locale: Locale,
+    totals: &portal_domain::Totals,
+    currency: portal_domain::Currency,
+    recargo: bool,
+) -> Markup {
+    let t = texts(locale);
+    let money = |minor: i64| locale.format_money(Money::new(minor, currency));
+    let decimal = if locale == Locale::Es { ',' } else { '.' };
+    html! {
+        table.taxes {
+            caption { (t.taxes_caption) }
+            thead { tr {
+                th scope="col" { (t.tax_base) }
+                th.num scope="col" { "%" }
+                th.num scope="col" { (t.vat) }
+                @if recargo { th.num scope="col" { (t.recargo) } }
+            } }
+            tbody {
+                @for row in &totals.vat_rows {
+                    tr {
+                        td.num { (money(row.base)) }
+                        td.num { (format_percent(row.rate.basis_points(), decimal)) " %"
+                            @if recargo { " + " (format_percent(row.rate.recargo_basis_points(), decimal)) " %" } }
+                        td.num { (money(row.vat)) }
+                        @if recargo { td.num { (money(row.recargo)) } }
+                    }
+                }
+                @for row in &totals.irpf_rows {
+                    tr {
+                        td.num { (money(row.base)) }
+                        td.num { (t.irpf) " " (format_percent(row.rate.basis_points(), decimal)) " %" }
+                        td.num { "−" (money(row.withheld)) }
+                        @if recargo { td {} }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// What the document page shows.
 pub struct DocumentPage<'a> {
     pub settings: &'a BusinessSettings,
@@ -347,7 +389,8 @@ pub fn document(p: DocumentPage<'_>) -> Html {
     let money = |minor: i64| locale.format_money(Money::new(minor, doc.currency));
     let decimal = if locale == Locale::Es { ',' } else { '.' };
     let title = format!("{} {}", i18n::kind_name(locale, doc.kind), doc.number.as_str());
-    let nav = p.logged_in.then_some(Nav { contact: p.contact, current: Some(doc.kind), csrf_token: p.csrf });
+    let nav =
+        p.logged_in.then_some(Nav { contact: p.contact, current: Section::Documents(doc.kind), csrf_token: p.csrf });
     let can_answer =
         p.actor.may(Capability::Respond, doc) && doc.transition(DocumentAction::Accept, &p.actor, p.today).is_ok();
     let can_confirm = p.actor.may(Capability::ConfirmOrder, doc)
@@ -367,6 +410,9 @@ pub fn document(p: DocumentPage<'_>) -> Html {
                 a.button href=(url::document_pdf(doc.kind, &doc.id)) { (t.download_pdf) }
                 " "
                 a.button.secondary href=(url::document_print(doc.kind, &doc.id)) target="_blank" rel="noopener" { (t.print) }
+            }
+            @if p.logged_in && p.contact.catalog && doc.kind == DocumentKind::SalesOrder && doc.lines.iter().any(|l| l.product.is_some()) {
+                (super::catalog::reorder_form(locale, p.csrf, doc))
             }
             dl.facts {
                 div { dt { (t.issued_on) } dd { (locale.format_date(doc.issue_date)) } }
@@ -410,34 +456,7 @@ pub fn document(p: DocumentPage<'_>) -> Html {
                     }
                 }
             }
-            table.taxes {
-                caption { (t.taxes_caption) }
-                thead { tr {
-                    th scope="col" { (t.tax_base) }
-                    th.num scope="col" { "%" }
-                    th.num scope="col" { (t.vat) }
-                    @if doc.recargo { th.num scope="col" { (t.recargo) } }
-                } }
-                tbody {
-                    @for row in &totals.vat_rows {
-                        tr {
-                            td.num { (money(row.base)) }
-                            td.num { (format_percent(row.rate.basis_points(), decimal)) " %"
-                                @if doc.recargo { " + " (format_percent(row.rate.recargo_basis_points(), decimal)) " %" } }
-                            td.num { (money(row.vat)) }
-                            @if doc.recargo { td.num { (money(row.recargo)) } }
-                        }
-                    }
-                    @for row in &totals.irpf_rows {
-                        tr {
-                            td.num { (money(row.base)) }
-                            td.num { (t.irpf) " " (format_percent(row.rate.basis_points(), decimal)) " %" }
-                            td.num { "−" (money(row.withheld)) }
-                            @if doc.recargo { td {} }
-                        }
-                    }
-                }
-            }
+            (tax_table(locale, &totals, doc.currency, doc.recargo))
             dl.totals {
                 div { dt { (t.tax_base) } dd.num { (money(totals.base)) } }
                 div { dt { (t.vat) } dd.num { (money(totals.vat)) } }

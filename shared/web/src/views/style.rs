@@ -71,6 +71,19 @@ textarea,input[type=text],input[type=date]{font:inherit;padding:.6rem;border:1px
 .activity li{padding:.5rem 1rem;border-bottom:1px solid #e5e9ed}
 .activity time{color:#4a5560;font-size:.85rem;margin-right:.75rem}
 .muted{color:#4a5560}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.heading-row{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:1rem}
+nav.filters{display:flex;flex-wrap:wrap;gap:.5rem;margin:0 0 1rem}
+form.search{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin:0 0 1rem}
+input[type=search]{font:inherit;padding:.6rem;border:1px solid #8a96a3;border-radius:4px;min-width:16rem}
+.products{list-style:none;padding:0;margin:0;display:grid;gap:.75rem}
+.product{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start;background:#fff;border:1px solid #dde3e8;border-radius:8px;padding:1rem}
+.product img{border-radius:4px;object-fit:cover}
+.product-body{flex:1;min-width:14rem}
+.product h3{margin:0;font-size:1.05rem}
+.product p{margin:.25rem 0}
+form.add,form.inline{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
+.notice.error{background:#fde7e5;border-color:#e8a19b}
 footer{padding:1rem 1.5rem;color:#4a5560;font-size:.85rem}
 @media (max-width:48rem){.shell{flex-direction:column}.sidebar{width:auto}.parties{grid-template-columns:1fr}main{padding:1rem}}
 @media print{

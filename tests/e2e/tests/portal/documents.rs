@@ -68,6 +68,7 @@ fn invoice(n: usize, contact: &str, today: time::Date) -> Document {
             discount: Discount::NONE,
             vat: VatRate::General21,
             irpf: None,
+            product: None,
         }],
         recargo: false,
         notes: None,
