@@ -129,19 +129,47 @@ async function screenshot(page, name) {
 /**
  * Subtests of `t` that form one journey: once one fails, the later ones fail
  * at once (instead of each waiting out its timeouts on the wrong page).
+ * A step given `{ check: true }` only inspects the page (an axe run): its
+ * failure is reported but does not stop the journey.
  */
 function journey(t) {
   let broken = null;
-  return (name, fn) =>
+  return (name, fn, { check = false } = {}) =>
     t.test(name, async () => {
       if (broken) assert.fail(`not run: the step "${broken}" failed`);
       try {
         await fn();
       } catch (err) {
-        broken = name;
+        if (!check) broken = name;
         throw err;
       }
     });
+}
+
+/**
+ * Logs `email` in through the dev outbox, as a contact would: asks for a link
+ * on /login, opens the newest login mail to that address and confirms. Ends
+ * on the dashboard.
+ */
+async function logIn(page, email) {
+  await goto(page, '/login');
+  await page.getByLabel('Correo electrónico').fill(email);
+  await submit(page, page.getByRole('button', { name: 'Enviar enlace de acceso' }));
+  await goto(page, '/dev/outbox');
+  // Newest first; only login mails (an order receipt may be newer).
+  const subject = /^(Tu enlace de acceso al portal|Your portal login link)/;
+  const row = page
+    .locator('tbody tr')
+    .filter({ has: page.getByRole('cell', { name: email, exact: true }) })
+    .filter({ has: page.getByRole('link', { name: subject }) })
+    .first();
+  await submit(page, row.getByRole('link', { name: subject }));
+  const link = page.locator('a[href*="/login/confirm?token="]').first();
+  const href = await link.getAttribute('href');
+  assert.ok(href?.startsWith(`${BASE}/login/confirm?token=`), `mail to ${email} links to ${href}`);
+  await submit(page, link);
+  await submit(page, page.getByRole('button', { name: /^(Entrar|Log in)$/ }));
+  assert.equal(path(page), '/', `after logging in ${email} expected the dashboard, got ${page.url()}`);
 }
 
 /** The quote page after the signer accepted: notice, badge, no answer forms. */
@@ -383,5 +411,227 @@ test('staff follow the acceptance mail to the accepted quote', async (t) => {
 
   await step('the browser reported no errors', () => {
     assert.deepEqual(problems, []);
+  });
+});
+
+// The catalog (contacts with the catalog option). Ana has 5 % off and pays
+// recargo de equivalencia; her prices below follow from the demo catalog.
+const DRILL = 'Taladro percutor 850 W';
+const PANEL = 'Panel LED 60x60 40 W';
+const UNAVAILABLE = 'Interruptor diferencial 2P 40 A 30 mA';
+// 2 × 85,03 + 1 × 23,66 (24,90 − 5 %) = 193,72; IVA 21 % 40,68;
+// recargo 5,2 % 10,07.
+const CART_TOTAL = '244,47 €';
+
+/** The product card of `name` on a catalog page. */
+function productCard(page, name) {
+  return page.locator('ul.products > li.product').filter({ has: page.getByRole('heading', { level: 3, name, exact: true }) });
+}
+
+/** How many lines the catalog's "Ver la cesta (N)" button announces. */
+async function cartCount(page) {
+  const label = await text(page.getByRole('link', { name: /^Ver la cesta \(\d+\)$/ }));
+  return Number(label.match(/\((\d+)\)/)[1]);
+}
+
+/** Adds `name` from its card on the current catalog page, `quantity` typed in. */
+async function addToCart(page, name, quantity) {
+  const card = productCard(page, name);
+  await card.waitFor({ state: 'visible' });
+  const form = card.locator('form.add');
+  assert.equal(await form.getAttribute('action'), '/cart/items');
+  assert.equal(await form.getAttribute('method'), 'post');
+  const field = form.getByRole('textbox', { name: `Cantidad · ${name}` });
+  assert.equal(await field.getAttribute('name'), 'quantity');
+  assert.equal(await field.inputValue(), '1', 'default quantity');
+  if (quantity !== undefined) await field.fill(quantity);
+  // The button names its product for screen readers (visually hidden part).
+  await submit(page, form.getByRole('button', { name: `Añadir a la cesta · ${name}`, exact: true }));
+  assert.equal(path(page), '/catalog', `after adding ${name} expected the catalog, got ${page.url()}`);
+  assert.equal(new URL(page.url()).searchParams.get('done'), 'added', `after adding ${name}: ${page.url()}`);
+  assert.equal(await text(page.locator('p.notice')), 'Producto añadido a la cesta.');
+}
+
+test('a catalog contact finds products, fills the cart and places an order', async (t) => {
+  const { context, page, problems } = await newPage();
+  t.after(() => context.close());
+  const step = journey(t);
+  const nav = page.locator('nav.sidebar');
+  let orderPath;
+  let orderNumber;
+
+  await step('log in through the dev outbox', async () => {
+    await logIn(page, DEMO_EMAIL);
+  });
+
+  await step('the navigation offers the catalog and the cart', async () => {
+    assert.equal(await nav.getByRole('link', { name: 'Catálogo', exact: true }).getAttribute('href'), '/catalog');
+    assert.equal(await nav.getByRole('link', { name: 'Cesta', exact: true }).getAttribute('href'), '/cart');
+  });
+
+  await step('the catalog lists products at the contact\'s prices', async () => {
+    await submit(page, nav.getByRole('link', { name: 'Catálogo', exact: true }));
+    assert.equal(path(page), '/catalog');
+    assert.equal(await text(page.getByRole('heading', { level: 1 })), 'Catálogo');
+    assert.equal(await nav.getByRole('link', { name: 'Catálogo', exact: true }).getAttribute('aria-current'), 'page');
+    assert.ok((await page.locator('ul.products > li.product').count()) >= 3, 'the catalog lists almost nothing');
+    const drill = productCard(page, DRILL);
+    assert.equal(await assertMoney(drill.locator('[data-price]'), 'drill price'), '85,03 €', 'Ana\'s 5 % off the drill');
+    assert.equal(await cartCount(page), 0, 'the demo cart should start empty');
+    await screenshot(page, 'catalog');
+  });
+
+  await step('the catalog has no axe violations', async () => {
+    await assertAccessible(page, 'the catalog');
+  }, { check: true });
+
+  await step('an unavailable product is shown without an add form', async () => {
+    await page.getByLabel('Buscar por nombre o referencia').fill('diferencial');
+    await submit(page, page.getByRole('search').getByRole('button', { name: 'Buscar', exact: true }));
+    assert.equal(path(page), '/catalog');
+    assert.equal(new URL(page.url()).searchParams.get('q'), 'diferencial');
+    const card = productCard(page, UNAVAILABLE);
+    await card.waitFor({ state: 'visible' });
+    assert.equal(await text(card.locator('.badge')), 'No disponible');
+    assert.equal(await card.locator('form.add').count(), 0, 'an unavailable product can be added');
+  });
+
+  await step('search finds the drill, which goes in the cart twice over', async () => {
+    await page.getByLabel('Buscar por nombre o referencia').fill('taladro');
+    await submit(page, page.getByRole('search').getByRole('button', { name: 'Buscar', exact: true }));
+    assert.equal(new URL(page.url()).searchParams.get('q'), 'taladro');
+    assert.match(await text(page.getByRole('heading', { level: 2, name: /^Resultados para/ })), /taladro/);
+    assert.equal(await productCard(page, PANEL).count(), 0, 'the search for "taladro" shows the LED panel');
+    await addToCart(page, DRILL, '2');
+    assert.equal(await cartCount(page), 1);
+  });
+
+  await step('the lighting category holds the LED panel, added once', async () => {
+    const filters = page.locator('nav.filters');
+    await submit(page, filters.getByRole('link', { name: 'Iluminación', exact: true }));
+    assert.equal(path(page), '/catalog');
+    assert.equal(await filters.getByRole('link', { name: 'Iluminación', exact: true }).getAttribute('aria-current'), 'page');
+    assert.equal(await text(page.getByRole('heading', { level: 1 })), 'Catálogo · Iluminación');
+    assert.equal(await productCard(page, DRILL).count(), 0, 'the drill is listed under Iluminación');
+    await screenshot(page, 'catalog-lighting');
+    await addToCart(page, PANEL);
+    assert.equal(await cartCount(page), 2);
+  });
+
+  await step('the cart shows both lines and the total', async () => {
+    await submit(page, nav.getByRole('link', { name: 'Cesta', exact: true }));
+    assert.equal(path(page), '/cart');
+    assert.equal(await text(page.getByRole('heading', { level: 1 })), 'Cesta');
+    assert.equal(await nav.getByRole('link', { name: 'Cesta', exact: true }).getAttribute('aria-current'), 'page');
+    const rows = page.locator('table.lines tbody tr');
+    assert.equal(await rows.count(), 2, 'cart lines');
+    const drill = rows.filter({ hasText: DRILL });
+    const quantity = await drill.getByRole('textbox', { name: `Cantidad · ${DRILL}` }).inputValue();
+    assert.equal(Number(quantity.replace(',', '.')), 2, `drill quantity ${JSON.stringify(quantity)}`);
+    assert.equal(await text(drill.locator('td').last()), '170,06 €', 'drill line amount');
+    assert.equal(await text(rows.filter({ hasText: PANEL }).locator('td').last()), '23,66 €', 'LED panel line amount');
+    const totals = page.locator('dl.totals');
+    await totals.getByText('Recargo de equivalencia').waitFor({ state: 'visible' });
+    assert.equal(await assertMoney(totals.locator('dd[data-total]'), 'cart total'), CART_TOTAL);
+    const order = page.locator('form[action="/cart/order"]');
+    assert.equal(await order.getAttribute('method'), 'post');
+    await order.getByLabel('Observaciones para el pedido (opcional)').waitFor({ state: 'visible' });
+    await order.getByRole('button', { name: 'Hacer el pedido', exact: true }).waitFor({ state: 'visible' });
+    await screenshot(page, 'cart');
+  });
+
+  await step('the cart has no axe violations', async () => {
+    await assertAccessible(page, 'the cart');
+  }, { check: true });
+
+  await step('placing the order opens the new, pending sales order', async () => {
+    await page.getByLabel('Observaciones para el pedido (opcional)').fill('Entregar por la mañana, por favor.');
+    await submit(page, page.getByRole('button', { name: 'Hacer el pedido', exact: true }));
+    orderPath = path(page);
+    const id = orderPath.match(/^\/documents\/sales-orders\/d-(ped\d{4}-\d{4})$/)?.[1];
+    assert.ok(id, `after ordering expected a sales order page, got ${page.url()}`);
+    orderNumber = id.toUpperCase();
+    const heading = await text(page.getByRole('heading', { level: 1 }));
+    assert.ok(heading.startsWith(`Pedido ${orderNumber}`), `h1 is ${JSON.stringify(heading)}`);
+    assert.match(orderNumber, /^PED2026-00\d\d$/, 'continues the demo numbering');
+    assert.equal(await text(page.getByRole('heading', { level: 1 }).locator('.badge')), 'Pendiente', 'status badge');
+    const lines = page.getByRole('table', { name: 'Conceptos' });
+    // Order lines name the product with its SKU.
+    await lines.getByRole('cell', { name: `${DRILL} (TAL-850)`, exact: true }).waitFor({ state: 'visible' });
+    await lines.getByRole('cell', { name: `${PANEL} (LED-PAN60)`, exact: true }).waitFor({ state: 'visible' });
+    assert.equal(await assertMoney(page.locator('[data-total]'), 'order total'), CART_TOTAL, 'the order keeps the cart total');
+    await page.getByRole('button', { name: 'Repetir este pedido', exact: true }).waitFor({ state: 'visible' });
+    await screenshot(page, 'sales-order-placed');
+  });
+
+  await step('the new order has no axe violations', async () => {
+    await assertAccessible(page, 'the placed sales order');
+  }, { check: true });
+
+  await step('the order is in the Pedidos list', async () => {
+    await submit(page, nav.getByRole('link', { name: 'Pedidos', exact: true }));
+    assert.equal(path(page), '/documents/sales-orders');
+    const link = page.locator('main').getByRole('link', { name: orderNumber, exact: true });
+    assert.equal(await link.getAttribute('href'), orderPath);
+    const row = page.locator('main tbody tr').filter({ has: page.getByRole('link', { name: orderNumber, exact: true }) });
+    assert.equal(await text(row.locator('.badge')), 'Pendiente');
+  });
+
+  await step('the cart is empty again', async () => {
+    await submit(page, nav.getByRole('link', { name: 'Cesta', exact: true }));
+    assert.equal(path(page), '/cart');
+    await page.locator('main').getByText('Tu cesta está vacía.', { exact: true }).waitFor({ state: 'visible' });
+    assert.equal(await page.locator('table.lines tbody tr').count(), 0, 'cart lines left');
+    assert.equal(await page.locator('form[action="/cart/order"]').count(), 0, 'order form on an empty cart');
+  });
+
+  await step('the browser reported no errors', () => {
+    assert.deepEqual(problems, []);
+  });
+
+  await step('staff got the new-order mail', async () => {
+    await goto(page, '/dev/outbox');
+    const row = page
+      .locator('tbody tr')
+      .filter({ has: page.getByRole('cell', { name: STAFF_EMAIL, exact: true }) })
+      .filter({ has: page.getByRole('link', { name: orderNumber }) })
+      .first();
+    await row.waitFor({ state: 'visible' });
+    const subject = await text(row.getByRole('link'));
+    assert.ok(
+      subject.startsWith(`Nuevo pedido ${orderNumber} · Ferretería`),
+      `staff mail subject is ${JSON.stringify(subject)}, expected "Nuevo pedido ${orderNumber} · Ferretería…"`,
+    );
+  });
+});
+
+test('a contact without the catalog option finds no catalog or cart', async (t) => {
+  const { context, page, problems } = await newPage();
+  t.after(() => context.close());
+  const step = journey(t);
+  const nav = page.locator('nav.sidebar');
+
+  await step('log in through the dev outbox', async () => {
+    await logIn(page, 'tom@brightline.ie');
+  });
+
+  await step('the navigation has no catalog or cart link', async () => {
+    // The real navigation is there (his documents), just not the catalog.
+    await nav.locator('a[href="/documents/invoices"]').waitFor({ state: 'visible' });
+    assert.equal(await nav.locator('a[href="/catalog"], a[href="/cart"]').count(), 0, 'catalog or cart link in the navigation');
+    assert.equal(await nav.getByRole('link', { name: /^(Catálogo|Catalog|Cesta|Cart)$/ }).count(), 0, 'catalog or cart link in the navigation');
+    assert.equal(await page.locator('a[href^="/catalog"], a[href^="/cart"]').count(), 0, 'catalog or cart link on the dashboard');
+  });
+
+  await step('the browser reported no errors before the refused pages', () => {
+    assert.deepEqual(problems, []);
+  });
+
+  await step('GET /catalog and /cart answer 404', async () => {
+    for (const target of ['/catalog', '/cart']) {
+      const response = await page.goto(BASE + target);
+      assert.ok(response, `no response for ${target}`);
+      assert.equal(response.status(), 404, `GET ${target} as a contact without the catalog`);
+    }
   });
 });

@@ -240,8 +240,9 @@ fn specs() -> Vec<Spec> {
     specs
 }
 
-/// Seeds the demo data unless the store already has business settings.
-/// Returns whether it seeded.
+/// Seeds the demo business, contacts and documents unless the store already
+/// has business settings; returns whether it seeded. The catalog is seeded
+/// apart ([`seed_catalog`]) so tests that do not use it stay fast on the emulator.
 pub async fn seed_if_empty(state: &AppState) -> StoreResult<bool> {
     if state.store.business_settings().await?.is_some() {
         return Ok(false);
@@ -263,7 +264,6 @@ pub async fn seed_if_empty(state: &AppState) -> StoreResult<bool> {
             Err(other) => return Err(other),
         }
     }
-    seed_catalog(state).await?;
     Ok(true)
 }
 

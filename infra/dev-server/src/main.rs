@@ -48,6 +48,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let state = Arc::new(AppState::from_config(config).await?);
     if demo::seed_if_empty(&state).await? {
+        demo::seed_catalog(&state).await?;
         println!("Seeded demo data");
     }
     println!();

@@ -345,3 +345,74 @@ async fn a_long_document_history_keeps_its_latest_events_in_order() {
     let ids: Vec<&str> = latest.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["e2", "e3", "e4"], "the three latest, oldest of them first");
 }
+
+fn product(id: &str, name: &str, category: &str) -> portal_domain::catalog::Product {
+    use portal_domain::catalog::{Availability, CategoryId, Localized, Product, ProductId, Sku, Unit};
+    Product {
+        id: ProductId::parse(id).unwrap(),
+        sku: Sku::parse(&id.to_uppercase()).unwrap(),
+        name: Localized { es: name.into(), en: None },
+        description: Localized::default(),
+        unit: Unit::Piece,
+        base_price_minor: 100,
+        currency: Currency::EUR,
+        vat: VatRate::General21,
+        image: None,
+        availability: Availability::InStock,
+        active: true,
+        categories: vec![CategoryId::parse(category).unwrap()],
+    }
+}
+
+#[tokio::test]
+async fn the_catalog_pages_by_name_lists_only_active_products_and_follows_edits() {
+    use portal_domain::catalog::CategoryId;
+    use portal_domain::ports::{CatalogQuery, CatalogSection, CatalogStore};
+    let store = store();
+    for n in 0..25 {
+        let category = if n % 5 == 0 { "luz" } else { "cable" };
+        store.save_product(&product(&format!("p{n:02}"), &format!("Artículo {n:02}"), category)).await.unwrap();
+    }
+    let mut retired = product("p99", "Artículo 99", "luz");
+    retired.active = false;
+    store.save_product(&retired).await.unwrap();
+
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let query = CatalogQuery { section: CatalogSection::All, limit: 10, cursor: cursor.clone() };
+        let page = store.catalog_page(&query).await.unwrap();
+        seen.extend(page.items.iter().map(|p| p.id.to_string()));
+        cursor = page.next;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    let expected: Vec<String> = (0..25).map(|n| format!("p{n:02}")).collect();
+    assert_eq!(seen, expected, "every active product once, by name, never the inactive one");
+
+    let luz = CatalogSection::Category(CategoryId::parse("luz").unwrap());
+    let page = store.catalog_page(&CatalogQuery { section: luz.clone(), limit: 50, cursor: None }).await.unwrap();
+    let ids: Vec<String> = page.items.iter().map(|p| p.id.to_string()).collect();
+    assert_eq!(ids, ["p00", "p05", "p10", "p15", "p20"]);
+    assert_eq!(store.search_catalog(&["articulo".into(), "07".into()], 10).await.unwrap().len(), 1);
+    assert!(store.search_catalog(&["articulo".into(), "99".into()], 10).await.unwrap().is_empty(), "inactive");
+
+    // Renamed and moved: the old word and category entries are gone.
+    let mut moved = product("p05", "Lámpara colgante", "cable");
+    moved.base_price_minor = 250;
+    store.save_product(&moved).await.unwrap();
+    let page = store.catalog_page(&CatalogQuery { section: luz, limit: 50, cursor: None }).await.unwrap();
+    assert!(!page.items.iter().any(|p| p.id.as_str() == "p05"), "left its old category");
+    let found = store.search_catalog(&["lampara".into()], 10).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].base_price_minor, 250, "listings carry the saved product");
+    assert!(
+        store.search_catalog(&["articulo".into(), "05".into()], 10).await.unwrap().is_empty(),
+        "old name words are gone"
+    );
+    // Retiring a product removes every listing.
+    moved.active = false;
+    store.save_product(&moved).await.unwrap();
+    assert!(store.search_catalog(&["lampara".into()], 10).await.unwrap().is_empty());
+}

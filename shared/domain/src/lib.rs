@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod interaction;
 pub mod locale;
 pub mod money;
+pub mod payment;
 pub mod policy;
 pub mod ports;
 pub mod settings;

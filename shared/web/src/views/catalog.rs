@@ -48,6 +48,7 @@ pub struct CatalogTexts {
     pub reorder: &'static str,
     pub added: &'static str,
     pub reordered: &'static str,
+    pub products_heading: &'static str,
 }
 
 pub const ES: CatalogTexts = CatalogTexts {
@@ -89,6 +90,7 @@ pub const ES: CatalogTexts = CatalogTexts {
     total: "Total",
     reorder: "Repetir este pedido",
     added: "Producto añadido a la cesta.",
+    products_heading: "Productos",
     reordered: "Hemos puesto en la cesta los productos de ese pedido que siguen a la venta, a tus precios de hoy.",
 };
 
@@ -131,6 +133,7 @@ pub const EN: CatalogTexts = CatalogTexts {
     total: "Total",
     reorder: "Order this again",
     added: "Added to your cart.",
+    products_heading: "Products",
     reordered: "The products of that order still on sale are in your cart, at today's prices.",
 };
 
@@ -225,7 +228,9 @@ pub fn catalog(p: CatalogPage<'_>) -> Html {
                     }
                 }
             }
+            // Product names are h3: a section heading always precedes them.
             @if let Some(search) = p.search { h2 { (t.results_for) " «" (search) "»" } }
+            @else { h2.visually-hidden { (t.products_heading) } }
             @if p.entries.is_empty() {
                 p.muted { (t.no_products) }
             } @else {

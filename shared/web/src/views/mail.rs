@@ -145,21 +145,23 @@ pub fn notification(facts: &NotificationFacts<'_>) -> MailContent {
                 .collect::<Vec<_>>()
                 .join("\n");
             let detail = Some(format!("{lines}\nTotal: {total}"));
+            // "order" is already in the sentence: the number alone names it.
+            let number = doc.number.as_str();
             match (facts.kind, es) {
                 (K::OrderPlaced, true) => {
-                    (format!("Nuevo pedido {title} · {who}"), format!("{who} ha hecho el pedido {title}:"), detail)
+                    (format!("Nuevo pedido {number} · {who}"), format!("{who} ha hecho el pedido {number}:"), detail)
                 }
                 (K::OrderPlaced, false) => {
-                    (format!("New order {title} · {who}"), format!("{who} placed order {title}:"), detail)
+                    (format!("New order {number} · {who}"), format!("{who} placed order {number}:"), detail)
                 }
                 (_, true) => (
-                    format!("Hemos recibido tu pedido {title}"),
-                    format!("Gracias. Hemos recibido tu pedido {title} y te avisaremos cuando lo confirmemos:"),
+                    format!("Hemos recibido tu pedido {number}"),
+                    format!("Gracias. Hemos recibido tu pedido {number} y te avisaremos cuando lo confirmemos:"),
                     detail,
                 ),
                 (_, false) => (
-                    format!("We received your order {title}"),
-                    format!("Thank you. We received your order {title} and will let you know when it is confirmed:"),
+                    format!("We received your order {number}"),
+                    format!("Thank you. We received your order {number} and will let you know when it is confirmed:"),
                     detail,
                 ),
             }

@@ -11,6 +11,13 @@ use portal_e2e::{Browser, TestApp};
 
 const STAFF: &str = "oficina@ebro-instalaciones.es";
 
+/// The local server with the demo data and the demo catalog.
+async fn shop() -> TestApp {
+    let app = TestApp::spawn().await;
+    demo::seed_catalog(app.state()).await.expect("demo catalog");
+    app
+}
+
 fn euros(text: &str) -> String {
     format!("{text}\u{a0}€")
 }
@@ -60,7 +67,7 @@ async fn cart_len(browser: &Browser) -> usize {
 
 #[tokio::test]
 async fn a_contact_without_the_catalog_option_finds_no_catalog() {
-    let app = TestApp::spawn().await;
+    let app = shop().await;
     let tom = app.logged_in(demo::ENGLISH_CUSTOMER_EMAIL).await;
     let home = tom.get("/").await;
     assert!(!home.body.contains("href=\"/catalog\""), "no catalog in the navigation");
@@ -82,7 +89,7 @@ async fn a_contact_without_the_catalog_option_finds_no_catalog() {
 
 #[tokio::test]
 async fn each_contact_sees_active_products_at_their_own_prices() {
-    let app = TestApp::spawn().await;
+    let app = shop().await;
     let ana = app.logged_in(demo::CUSTOMER_EMAIL).await;
     let page = ana.get("/catalog").await;
     assert_eq!(page.status, 200, "{}", page.body);
@@ -124,7 +131,7 @@ async fn each_contact_sees_active_products_at_their_own_prices() {
 
 #[tokio::test]
 async fn placing_an_order_numbers_it_mails_staff_and_contact_and_empties_the_cart() {
-    let app = TestApp::spawn().await;
+    let app = shop().await;
     let ana = app.logged_in(demo::CUSTOMER_EMAIL).await;
     assert_eq!(add(&ana, "tal-850", "2").await.status, 303);
     assert_eq!(add(&ana, "cab-rz1-25", "10,5").await.status, 303);
@@ -159,13 +166,20 @@ async fn placing_an_order_numbers_it_mails_staff_and_contact_and_empties_the_car
 
     let mails = app.outbox().await;
     let staff = mails.iter().find(|m| m.to == STAFF && m.subject.contains(order.number.as_str())).expect("staff mail");
-    assert!(staff.subject.starts_with("Nuevo pedido"), "{}", staff.subject);
+    assert_eq!(
+        staff.subject,
+        format!("Nuevo pedido {} · Ferretería Hermanos López S.L. · Ebro Instalaciones", order.number.as_str())
+    );
     assert!(staff.text.contains("/links/"), "links straight to the order: {}", staff.text);
     let receipt = mails
         .iter()
         .find(|m| m.to == demo::CUSTOMER_EMAIL && m.subject.contains(order.number.as_str()))
         .expect("receipt");
-    assert!(receipt.subject.starts_with("Hemos recibido tu pedido"), "{}", receipt.subject);
+    assert!(
+        receipt.subject.starts_with(&format!("Hemos recibido tu pedido {} ·", order.number.as_str())),
+        "{}",
+        receipt.subject
+    );
     assert!(receipt.text.contains("10,5 × Cable RZ1-K 3x2,5 mm²"), "{}", receipt.text);
 
     // Re-ordering puts the same products back in the cart.
@@ -179,7 +193,7 @@ async fn placing_an_order_numbers_it_mails_staff_and_contact_and_empties_the_car
 
 #[tokio::test]
 async fn tampered_or_stale_forms_are_refused_and_write_nothing() {
-    let app = TestApp::spawn().await;
+    let app = shop().await;
     let ana = app.logged_in(demo::CUSTOMER_EMAIL).await;
     let page = ana.get("/catalog").await;
     let csrf = page.csrf();
@@ -255,7 +269,7 @@ async fn tampered_or_stale_forms_are_refused_and_write_nothing() {
 
 #[tokio::test]
 async fn concurrent_orders_get_distinct_consecutive_numbers_and_none_is_lost() {
-    let app = TestApp::spawn().await;
+    let app = shop().await;
     const ORDERS: usize = 8;
     let mut shoppers = Vec::new();
     for n in 0..ORDERS {
