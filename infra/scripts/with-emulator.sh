@@ -18,7 +18,7 @@ fi
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 log="$(mktemp)"
 # Its own process group: moto starts two processes, and both must stop.
-# One request at a time: see moto_serial.py for why.
+# DynamoDB writes one at a time: see moto_serial.py for why.
 setsid "$venv/bin/python" "$(cd "$(dirname "$0")" && pwd)/moto_serial.py" 127.0.0.1 "$port" >"$log" 2>&1 &
 group=$!
 stop() {

@@ -4,12 +4,13 @@
 //! (a cookie scoped to this path, set by `portal-document-link`).
 
 use lambda_http::http::StatusCode;
-use portal_domain::{DocumentId, DocumentKind};
+use portal_domain::{Capability, DocumentId, DocumentKind};
 use portal_web::auth::DocumentAccessor;
 use portal_web::error::Problem;
 use portal_web::routes::DOCUMENT_VIEW;
 use portal_web::views::pages::{self, DocumentPage};
-use portal_web::{AppState, Body, Request, Response, WebError, WebResult, auth, csrf, respond};
+use portal_web::views::payment::PaymentOptions;
+use portal_web::{AppState, Body, Request, Response, WebError, WebResult, auth, csrf, http, respond};
 
 pub const HISTORY_LIMIT: u32 = 100;
 /// Comments shown on the page (a thread longer than this shows its first ones).
@@ -44,6 +45,15 @@ pub async fn view(state: &AppState, request: &Request) -> WebResult {
     let settings = settings?;
     let contact =
         contact?.ok_or_else(|| WebError::Internal(format!("document {} names a missing contact", document.id)))?;
+    let actor = accessor.actor(&document);
+    let query = http::query(request);
+    let payment =
+        (document.kind == DocumentKind::Invoice && actor.may(Capability::Pay, &document)).then(|| PaymentOptions {
+            card: settings.payments.stripe && state.config.card_payments,
+            transfer_iban: settings.iban.clone().filter(|_| settings.payments.bank_transfer),
+            returning: query.get("payment").is_some_and(|v| v == "processing"),
+            cancelled: query.get("payment").is_some_and(|v| v == "cancelled"),
+        });
     let csrf = csrf::prepare(state, request);
     let html = pages::document(DocumentPage {
         settings: &settings,
@@ -51,10 +61,11 @@ pub async fn view(state: &AppState, request: &Request) -> WebResult {
         contact: &contact,
         logged_in: matches!(accessor, DocumentAccessor::Contact(_)),
         csrf: &csrf.token,
-        actor: accessor.actor(&document),
+        actor,
         today: state.clock.today(),
         history: history?,
         comments: comments?,
+        payment,
     });
     let mut response = respond::page(StatusCode::OK, html);
     csrf.apply(state, &mut response);

@@ -55,6 +55,7 @@ pub fn settings() -> BusinessSettings {
         staff_emails: vec![email("oficina@ebro-instalaciones.es")],
         reply_to: Some(email("oficina@ebro-instalaciones.es")),
         iban: Some("ES91 2100 0418 4502 0005 1332".into()),
+        payments: portal_domain::payment::PaymentMethods { stripe: true, bank_transfer: true },
     }
 }
 

@@ -7,6 +7,7 @@ pub mod blobs_page;
 pub mod demo;
 pub mod links_page;
 pub mod outbox;
+pub mod stripe_standin;
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
@@ -65,6 +66,8 @@ pub fn mounts() -> Vec<(Route, Handler)> {
         mount!(routes::CART_UPDATE, portal_cart),
         mount!(routes::REORDER, portal_cart),
         mount!(routes::ORDER_PLACE, portal_order_place),
+        mount!(routes::INVOICE_PAY, portal_invoice_pay),
+        mount!(routes::STRIPE_WEBHOOK, portal_stripe_webhook),
     ]
 }
 
@@ -75,6 +78,9 @@ pub fn dev_routes() -> Vec<(Method, &'static str)> {
         (Method::GET, outbox::MESSAGE_PATH),
         (Method::GET, links_page::PATH),
         (Method::GET, "/dev/blobs/{key+}"),
+        (Method::POST, "/dev/stripe/v1/checkout/sessions"),
+        (Method::GET, "/dev/stripe/pay/{id}"),
+        (Method::POST, "/dev/stripe/pay/{id}"),
     ]
 }
 
@@ -89,6 +95,9 @@ pub async fn dispatch(state: &AppState, mounts: &[(Route, Handler)], request: Re
             // the action owed before answering, so mail is there when the page is.
             drain_outbox(state).await;
         }
+        return response;
+    }
+    if let Some(response) = stripe_standin::serve(state, &request).await {
         return response;
     }
     if request.method() == Method::GET {

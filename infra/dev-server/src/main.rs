@@ -3,8 +3,11 @@
 //! e.g. against a local emulator (`PORTAL_AWS_ENDPOINT_URL`). Wiring only.
 
 use portal_dev_server::demo;
+use portal_dev_server::stripe_standin;
 use portal_web::AppState;
-use portal_web::config::{Backends, Config, ENV_PUBLIC_URL};
+use portal_web::config::{
+    Backends, Config, ENV_PUBLIC_URL, ENV_STRIPE_API_URL, ENV_STRIPE_SECRET_KEY, ENV_STRIPE_WEBHOOK_SECRETS,
+};
 use portal_web::state::init_tracing;
 use std::path::Path;
 use std::sync::Arc;
@@ -19,10 +22,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     let public_url = std::env::var(ENV_PUBLIC_URL).unwrap_or_else(|_| format!("http://{addr}"));
-    let config =
-        Config::from_lookup(
-            |name| if name == ENV_PUBLIC_URL { Some(public_url.clone()) } else { std::env::var(name).ok() },
-        )?;
+    // Card payments go to the built-in Stripe stand-in unless real keys are given.
+    let standin = std::env::var(ENV_STRIPE_SECRET_KEY).is_err();
+    let standin_value = |name: &str| match name {
+        ENV_STRIPE_SECRET_KEY => Some(stripe_standin::LOCAL_SECRET_KEY.to_string()),
+        ENV_STRIPE_WEBHOOK_SECRETS => Some(stripe_standin::LOCAL_WEBHOOK_SECRET.to_string()),
+        ENV_STRIPE_API_URL => Some(format!("{public_url}{}", stripe_standin::API_PREFIX)),
+        _ => None,
+    };
+    let config = Config::from_lookup(|name| {
+        if name == ENV_PUBLIC_URL {
+            Some(public_url.clone())
+        } else if standin && let Some(value) = standin_value(name) {
+            Some(value)
+        } else {
+            std::env::var(name).ok()
+        }
+    })?;
     if config.environment == portal_web::config::Environment::Production {
         // The dev server serves /dev/outbox and /dev/links: never in production.
         return Err("portal-dev-server is for local runs only; unset PORTAL_ENV=production".into());

@@ -204,6 +204,19 @@ pub fn cart(contact: &ContactId, session: &str) -> Key {
     Key::new(format!("CONTACT#{contact}"), format!("CART#{session}"))
 }
 
+/// A checkout the portal opened, by the gateway's session id.
+pub fn checkout(gateway: &str, session: &str) -> Key {
+    Key::new(format!("CHECKOUT#{gateway}#{session}"), "CHECKOUT")
+}
+
+/// A payment confirmation recorded on its invoice (the payment itself, or a
+/// note that one failed or was refused), unique per confirmation.
+pub fn payment_record(invoice: &DocumentId, key: &str) -> Key {
+    Key::new(format!("DOC#{invoice}"), format!("{PAYMENT_PREFIX}{key}"))
+}
+
+pub const PAYMENT_PREFIX: &str = "PAYMENT#";
+
 /// The business's sales-order number sequence for one year.
 pub fn order_sequence(year: i32) -> Key {
     Key::new(format!("SEQUENCE#SALES_ORDER#{year}"), "SEQUENCE")
@@ -242,6 +255,9 @@ mod tests {
         let contact_id = ContactId::parse("c42").unwrap();
         assert_eq!(cart(&contact_id, "s1"), Key::new("CONTACT#c42", "CART#s1"));
         assert_eq!(order_sequence(2026), Key::new("SEQUENCE#SALES_ORDER#2026", "SEQUENCE"));
+        assert_eq!(checkout("stripe", "cs_1"), Key::new("CHECKOUT#stripe#cs_1", "CHECKOUT"));
+        let d = DocumentId::parse("d7").unwrap();
+        assert_eq!(payment_record(&d, "stripe#cs_1"), Key::new("DOC#d7", "PAYMENT#stripe#cs_1"));
     }
 
     #[test]

@@ -6,10 +6,11 @@ use async_trait::async_trait;
 use portal_domain::catalog::{self, Category, PriceList, Product, ProductId};
 use portal_domain::document::StatusBucket;
 use portal_domain::interaction::{Comment, Notification, NotificationId, OutboxEntry};
+use portal_domain::payment::{Checkout, Gateway, Payment, PaymentReference};
 use portal_domain::ports::{
     ActivityStore, CartOwner, CatalogQuery, CatalogSection, CatalogStore, Claim, CommentStore, ContactStore,
     DocumentChange, DocumentListQuery, DocumentStore, LoginToken, LoginTokenStore, NewOrder, OrderStore, OutboxStore,
-    Page, SettingsStore, StoreError, StoreResult, StoredCart,
+    Page, PaymentRecord, PaymentStore, Recorded, SettingsStore, StoreError, StoreResult, StoredCart,
 };
 use portal_domain::{
     ActivityEvent, BusinessSettings, Contact, ContactId, Document, DocumentFilter, DocumentId, DocumentKind,
@@ -639,5 +640,56 @@ impl OrderStore for TableStore {
             }
         }
         Err(StoreError::Conflict("the order sequence is too busy".into()))
+    }
+}
+
+#[async_trait]
+impl PaymentStore for TableStore {
+    async fn save_checkout(&self, checkout: &Checkout) -> StoreResult<()> {
+        let item = Item::new(keys::checkout(checkout.gateway.slug(), checkout.session.as_str()), to_json(checkout)?);
+        self.table.write(Write::Put { item, condition: Condition::Always }).await.map_err(map_err)
+    }
+
+    async fn checkout(&self, gateway: Gateway, session: &PaymentReference) -> StoreResult<Option<Checkout>> {
+        let item = self.table.get(&keys::checkout(gateway.slug(), session.as_str())).await.map_err(map_err)?;
+        item.map(|i| from_json(&i.data)).transpose()
+    }
+
+    async fn record_payment(&self, record: &PaymentRecord) -> StoreResult<Recorded> {
+        // The record item holds the payment (or null for a note); first, so a
+        // repeat is recognised by its position.
+        let marker = Item::new(keys::payment_record(&record.invoice, &record.key), to_json(&record.payment)?);
+        let mut writes = vec![Write::Put { item: marker, condition: Condition::NotExists }];
+        if let Some(document) = &record.document {
+            let expected = u64::from(document.content_version.saturating_sub(1));
+            writes.push(Write::Put { item: document_item(document)?, condition: Condition::VersionIs(expected) });
+        }
+        for event in &record.events {
+            writes.push(Write::Put { item: activity_item(event)?, condition: Condition::NotExists });
+        }
+        writes.extend(new_outbox_items(&record.notifications)?);
+        match self.table.transact(writes).await {
+            Ok(()) => Ok(Recorded::Now),
+            Err(TableError::ConditionFailed { failed }) if failed.contains(&0) => Ok(Recorded::Before),
+            Err(TableError::ConditionFailed { .. }) => {
+                Err(StoreError::Conflict(format!("invoice {} changed since it was read", record.invoice)))
+            }
+            Err(other) => Err(map_err(other)),
+        }
+    }
+
+    async fn payments(&self, invoice: &DocumentId) -> StoreResult<Vec<Payment>> {
+        let mut query = Query::new(Index::Table, keys::document(invoice).pk);
+        query.sort = SortCondition::BeginsWith(keys::PAYMENT_PREFIX.to_string());
+        query.limit = 100;
+        let page = self.table.query(&query).await.map_err(map_err)?;
+        let mut payments = Vec::new();
+        for item in page.items {
+            if let Some(payment) = from_json::<Option<Payment>>(&item.data)? {
+                payments.push(payment);
+            }
+        }
+        payments.sort_by_key(|p| p.at);
+        Ok(payments)
     }
 }

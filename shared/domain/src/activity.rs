@@ -26,6 +26,13 @@ pub enum ActivityKind {
     Commented,
     /// The contact placed the order from the catalog.
     OrderPlaced,
+    /// A delayed payment method (a bank debit) failed at the gateway.
+    PaymentFailed,
+    /// A confirmed payment could not be applied (more than due, another
+    /// currency, the invoice no longer open): staff must sort it out.
+    PaymentRefused {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

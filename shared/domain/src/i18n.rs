@@ -562,6 +562,20 @@ pub fn activity_line(locale: Locale, event: &crate::ActivityEvent) -> String {
                 format!("{doc} placed from the catalog")
             }
         }
+        PaymentFailed => {
+            if es {
+                format!("{doc}: el pago no se ha completado")
+            } else {
+                format!("{doc}: the payment did not go through")
+            }
+        }
+        PaymentRefused { reason } => {
+            if es {
+                format!("{doc}: pago recibido pero no aplicado ({reason})")
+            } else {
+                format!("{doc}: payment received but not applied ({reason})")
+            }
+        }
     }
 }
 

@@ -187,6 +187,12 @@ pub enum NotificationKind {
     OrderPlaced,
     /// To the contact: the confirmation of the order they placed.
     OrderReceipt,
+    /// To staff: an invoice was paid online (in full or in part).
+    PaymentReceived,
+    /// To the contact: the receipt of their payment.
+    PaymentReceipt,
+    /// To staff: a confirmed payment could not be applied to its invoice.
+    PaymentNeedsAttention,
 }
 
 impl NotificationKind {
@@ -198,6 +204,8 @@ impl NotificationKind {
                 | NotificationKind::PurchaseOrderConfirmed
                 | NotificationKind::ContactCommented
                 | NotificationKind::OrderPlaced
+                | NotificationKind::PaymentReceived
+                | NotificationKind::PaymentNeedsAttention
         )
     }
 }

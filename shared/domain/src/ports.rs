@@ -6,6 +6,7 @@ use crate::catalog::{Cart, Category, CategoryId, PriceList, Product, ProductId};
 use crate::contact::{Contact, ContactId, EmailAddress};
 use crate::document::{Document, DocumentFilter, DocumentId, DocumentKind, DocumentNumber, DocumentSummary};
 use crate::interaction::{Comment, Notification, NotificationId, OutboxEntry};
+use crate::payment::{Checkout, Gateway, Payment, PaymentReference};
 use crate::settings::BusinessSettings;
 use async_trait::async_trait;
 use time::{Date, OffsetDateTime};
@@ -233,6 +234,40 @@ pub trait OrderStore: Send + Sync {
     async fn reserve_order_numbers(&self, year: i32, last: u64) -> StoreResult<()>;
 }
 
+/// A confirmation from a gateway, to be recorded once: the payment (when it
+/// applies), the invoice after it, and what it owes (events, mail).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRecord {
+    pub invoice: DocumentId,
+    /// Unique per confirmation (e.g. `stripe#cs_…`, `stripe#cs_…#failed`):
+    /// the same confirmation delivered again finds it and writes nothing.
+    pub key: String,
+    pub payment: Option<Payment>,
+    /// The invoice after the payment, conditioned on the version it was read at.
+    pub document: Option<Document>,
+    pub events: Vec<ActivityEvent>,
+    pub notifications: Vec<Notification>,
+}
+
+/// Whether a confirmation was written now or had been before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    Now,
+    Before,
+}
+
+#[async_trait]
+pub trait PaymentStore: Send + Sync {
+    /// Remembers a checkout opened for an invoice (what confirmations are matched against).
+    async fn save_checkout(&self, checkout: &Checkout) -> StoreResult<()>;
+    async fn checkout(&self, gateway: Gateway, session: &PaymentReference) -> StoreResult<Option<Checkout>>;
+    /// Writes the record atomically, once per key. `Conflict`: the invoice
+    /// changed since it was read (read again and decide again).
+    async fn record_payment(&self, record: &PaymentRecord) -> StoreResult<Recorded>;
+    /// An invoice's payments, oldest first.
+    async fn payments(&self, invoice: &DocumentId) -> StoreResult<Vec<Payment>>;
+}
+
 /// Everything the portal keeps.
 pub trait Store:
     SettingsStore
@@ -244,6 +279,7 @@ pub trait Store:
     + OutboxStore
     + CatalogStore
     + OrderStore
+    + PaymentStore
 {
 }
 impl<T> Store for T where
@@ -256,6 +292,7 @@ impl<T> Store for T where
         + OutboxStore
         + CatalogStore
         + OrderStore
+        + PaymentStore
 {
 }
 

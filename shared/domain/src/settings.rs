@@ -166,6 +166,9 @@ pub struct BusinessSettings {
     /// Replies to portal mail reach this address.
     pub reply_to: Option<EmailAddress>,
     pub iban: Option<String>,
+    /// How contacts may pay invoices from the portal.
+    #[serde(default)]
+    pub payments: crate::payment::PaymentMethods,
 }
 
 impl BusinessSettings {

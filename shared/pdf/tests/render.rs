@@ -38,6 +38,7 @@ fn settings() -> BusinessSettings {
         staff_emails: vec![],
         reply_to: None,
         iban: Some("ES91 2100 0418 4502 0005 1332".into()),
+        payments: Default::default(),
     }
 }
 

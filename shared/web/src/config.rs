@@ -26,6 +26,21 @@ pub const ENV_MAIL_FROM_NAME: &str = "PORTAL_MAIL_FROM_NAME";
 pub const ENV_DATA_DIR: &str = "PORTAL_DATA_DIR";
 /// `PORTAL_MAIL_FROM`: the sender of portal mail.
 pub const ENV_MAIL_FROM: &str = "PORTAL_MAIL_FROM";
+/// `PORTAL_STRIPE_SECRET_KEY`: the Stripe API key (`sk_…`); card payments are
+/// offered only when it is set (and the business enabled them).
+pub const ENV_STRIPE_SECRET_KEY: &str = "PORTAL_STRIPE_SECRET_KEY";
+/// `PORTAL_STRIPE_WEBHOOK_SECRETS`: the webhook signing secrets (`whsec_…`),
+/// comma-separated: more than one while a secret is being rotated.
+pub const ENV_STRIPE_WEBHOOK_SECRETS: &str = "PORTAL_STRIPE_WEBHOOK_SECRETS";
+/// `PORTAL_STRIPE_API_URL`: Stripe's API (default `https://api.stripe.com`;
+/// a stand-in locally and in tests).
+pub const ENV_STRIPE_API_URL: &str = "PORTAL_STRIPE_API_URL";
+/// `PORTAL_CARD_PAYMENTS`: `on` where card payments are configured but this
+/// function holds no Stripe key (pages that only offer the pay button).
+pub const ENV_CARD_PAYMENTS: &str = "PORTAL_CARD_PAYMENTS";
+/// Secrets that may instead be read from SSM at cold start: `{NAME}_PARAMETER`
+/// names a SecureString holding the value of `{NAME}`.
+pub const SECRETS_IN_SSM: [&str; 3] = [ENV_SECRET_KEY, ENV_STRIPE_SECRET_KEY, ENV_STRIPE_WEBHOOK_SECRETS];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -61,6 +76,18 @@ pub struct Config {
     pub backends: Backends,
     /// Cookies carry `Secure`. Only a local server on plain HTTP turns it off.
     pub secure_cookies: bool,
+    /// Card payments through Stripe, when this function holds the keys.
+    pub stripe: Option<StripeConfig>,
+    /// Card payments are offered (this function or the pay function holds the keys).
+    pub card_payments: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StripeConfig {
+    pub api_url: String,
+    pub secret_key: String,
+    /// Every active webhook signing secret.
+    pub webhook_secrets: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +104,8 @@ pub enum ConfigError {
     MissingForAws(&'static str),
     #[error("{ENV_PUBLIC_URL} must be an https:// origin in production")]
     InsecurePublicUrl,
+    #[error("{0} is required when {ENV_STRIPE_SECRET_KEY} is set")]
+    MissingWithStripe(&'static str),
 }
 
 impl Config {
@@ -121,12 +150,34 @@ impl Config {
             // survive restarts, and nothing production-grade can use it.
             None => b"local-development-key-not-for-production-use".to_vec(),
         };
+        let stripe = match get(ENV_STRIPE_SECRET_KEY).filter(|k| !k.trim().is_empty()) {
+            None => None,
+            Some(secret_key) => {
+                let webhook_secrets: Vec<String> = get(ENV_STRIPE_WEBHOOK_SECRETS)
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                if webhook_secrets.is_empty() {
+                    // Payments that can never be confirmed must not be taken.
+                    return Err(ConfigError::MissingWithStripe(ENV_STRIPE_WEBHOOK_SECRETS));
+                }
+                Some(StripeConfig {
+                    api_url: get(ENV_STRIPE_API_URL).unwrap_or_else(|| "https://api.stripe.com".into()),
+                    secret_key: secret_key.trim().to_string(),
+                    webhook_secrets,
+                })
+            }
+        };
         Ok(Config {
             environment,
             secure_cookies: production || public_url.starts_with("https://"),
             public_url,
             secret_key,
             backends,
+            card_payments: stripe.is_some() || get(ENV_CARD_PAYMENTS).is_some_and(|v| v == "on"),
+            stripe,
         })
     }
 

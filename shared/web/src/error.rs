@@ -43,6 +43,12 @@ pub enum Problem {
     CartChanged,
     /// Something in the cart can no longer be ordered.
     CartBlocked,
+    /// Online payment is not offered (not enabled or not configured).
+    PaymentUnavailable,
+    /// The invoice has nothing left to pay.
+    NothingToPay,
+    /// The payment gateway could not be reached or refused to open a checkout.
+    GatewayUnavailable,
 }
 
 impl Problem {
@@ -69,6 +75,8 @@ impl Problem {
             | Problem::CartChanged
             | Problem::CartBlocked => StatusCode::CONFLICT,
             Problem::QuantityInvalid | Problem::CartFull => StatusCode::BAD_REQUEST,
+            Problem::PaymentUnavailable | Problem::NothingToPay => StatusCode::CONFLICT,
+            Problem::GatewayUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Problem::QuoteExpired => StatusCode::GONE,
         }
     }
@@ -222,6 +230,19 @@ impl Problem {
                 es,
                 "Hay productos en la cesta que ya no se pueden pedir. Quítalos para continuar.",
                 "Some products in the cart can no longer be ordered. Remove them to continue.",
+            ),
+            Problem::PaymentUnavailable => pick(
+                es,
+                "El pago en línea no está disponible. Puedes pagar por transferencia con los datos de la factura.",
+                "Online payment is not available. You can pay by transfer with the details on the invoice.",
+            ),
+            Problem::NothingToPay => {
+                pick(es, "Esta factura no tiene importe pendiente.", "This invoice has nothing left to pay.")
+            }
+            Problem::GatewayUnavailable => pick(
+                es,
+                "No hemos podido conectar con la pasarela de pago. No se te ha cobrado nada; inténtalo de nuevo en unos minutos.",
+                "We could not reach the payment provider. You have not been charged; try again in a few minutes.",
             ),
         }
     }

@@ -15,13 +15,18 @@ use portal_domain::Locale;
 /// Content-Security-Policy for pages: nothing but our own inline stylesheet
 /// (by hash) and images; no script at all; forms only to ourselves. Images
 /// may come over https because product images redirect to presigned URLs of
-/// the bucket (pages run no script, so an image cannot carry data out).
+/// the bucket (pages run no script, so an image cannot carry data out). The
+/// pay form redirects to Stripe's hosted checkout, so that origin is a form
+/// target too.
 fn page_csp(style_hash: &str) -> String {
     format!(
-        "default-src 'none'; style-src 'sha256-{style_hash}'; img-src 'self' data: https:; form-action 'self'; \
-         frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'sha256-{style_hash}'; img-src 'self' data: https:; \
+         form-action 'self' {STRIPE_CHECKOUT_ORIGIN}; frame-ancestors 'none'; base-uri 'none'"
     )
 }
+
+/// Where Stripe hosts its checkout pages.
+pub const STRIPE_CHECKOUT_ORIGIN: &str = "https://checkout.stripe.com";
 
 const NON_PAGE_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 

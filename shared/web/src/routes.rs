@@ -46,6 +46,10 @@ pub const CART_UPDATE: Route = Route { function: "portal-cart", method: Method::
 pub const REORDER: Route =
     Route { function: "portal-cart", method: Method::POST, path: "/documents/sales-orders/{id}/reorder" };
 pub const ORDER_PLACE: Route = Route { function: "portal-order-place", method: Method::POST, path: "/cart/order" };
+pub const INVOICE_PAY: Route =
+    Route { function: "portal-invoice-pay", method: Method::POST, path: "/documents/invoices/{id}/pay" };
+pub const STRIPE_WEBHOOK: Route =
+    Route { function: "portal-stripe-webhook", method: Method::POST, path: "/webhooks/stripe" };
 
 /// Every route served by a Lambda function.
 pub const ALL: &[Route] = &[
@@ -70,6 +74,8 @@ pub const ALL: &[Route] = &[
     CART_UPDATE,
     REORDER,
     ORDER_PLACE,
+    INVOICE_PAY,
+    STRIPE_WEBHOOK,
 ];
 
 /// Path parameters matched by a route, in order.
@@ -187,6 +193,16 @@ pub mod url {
 
     pub fn reorder(id: &DocumentId) -> String {
         format!("/documents/sales-orders/{id}/reorder")
+    }
+
+    pub fn invoice_pay(id: &DocumentId) -> String {
+        format!("/documents/invoices/{id}/pay")
+    }
+
+    /// Where a payer lands back from the hosted checkout: the invoice, saying
+    /// the payment is being confirmed (or was given up).
+    pub fn invoice_after_checkout(id: &DocumentId, outcome: &str) -> String {
+        format!("/documents/invoices/{id}?payment={outcome}")
     }
 
     pub fn order_place() -> String {

@@ -11,6 +11,7 @@ use portal_adapters::system::{RandomIds, SystemClock};
 use portal_adapters::table::Table;
 use portal_aws::{AwsClients, DynamoTable, S3Blobs, SesMailer};
 use portal_domain::EmailAddress;
+use portal_domain::payment::CheckoutGateway;
 use portal_domain::ports::{BlobStore, Clock, IdGenerator, Mailer, Store};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,
+    /// Stripe Checkout, when configured (card payments).
+    pub checkout: Option<Arc<dyn CheckoutGateway>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,26 +94,22 @@ impl AppState {
     /// Reads the configuration and builds the backends it names. A production
     /// configuration never gets here with an embedded backend (`ConfigError`).
     pub async fn from_env() -> Result<AppState, StartError> {
-        // The secret key may live in SSM: read it first, then parse as usual.
-        let secret = match std::env::var(crate::config::ENV_SECRET_KEY_PARAMETER) {
-            Ok(name) if !name.is_empty() => {
-                let endpoint = std::env::var(crate::config::ENV_AWS_ENDPOINT).ok();
-                let sdk = portal_aws::clients::sdk_config_from_env(endpoint.as_deref()).await;
-                Some(
-                    portal_aws::secrets::read_parameter(&sdk, &name)
-                        .await
-                        .map_err(|e| StartError::Secret(e.to_string()))?,
-                )
+        // Secrets may live in SSM (`{NAME}_PARAMETER`): read them first, then
+        // parse the configuration as usual.
+        let mut secrets = std::collections::HashMap::new();
+        for name in crate::config::SECRETS_IN_SSM {
+            let Ok(parameter) = std::env::var(format!("{name}_PARAMETER")) else { continue };
+            if parameter.is_empty() {
+                continue;
             }
-            _ => None,
-        };
-        let config = Config::from_lookup(|name| {
-            if name == crate::config::ENV_SECRET_KEY && secret.is_some() {
-                secret.clone()
-            } else {
-                std::env::var(name).ok()
-            }
-        })?;
+            let endpoint = std::env::var(crate::config::ENV_AWS_ENDPOINT).ok();
+            let sdk = portal_aws::clients::sdk_config_from_env(endpoint.as_deref()).await;
+            let value = portal_aws::secrets::read_parameter(&sdk, &parameter)
+                .await
+                .map_err(|e| StartError::Secret(format!("{parameter}: {e}")))?;
+            secrets.insert(name, value);
+        }
+        let config = Config::from_lookup(|name| secrets.get(name).cloned().or_else(|| std::env::var(name).ok()))?;
         AppState::from_config(config).await
     }
 
@@ -149,7 +148,16 @@ impl AppState {
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGenerator>,
     ) -> AppState {
-        AppState { keys: Keys::new(&config.secret_key), config, store, mailer, blobs, clock, ids }
+        let checkout = config.stripe.as_ref().and_then(|stripe| {
+            match portal_payments::stripe::StripeCheckout::new(&stripe.api_url, &stripe.secret_key) {
+                Ok(gateway) => Some(Arc::new(gateway) as Arc<dyn CheckoutGateway>),
+                Err(error) => {
+                    tracing::error!(cause = %error, "Stripe is configured but its client could not be built");
+                    None
+                }
+            }
+        });
+        AppState { keys: Keys::new(&config.secret_key), config, store, mailer, blobs, clock, ids, checkout }
     }
 }
 

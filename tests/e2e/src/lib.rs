@@ -62,6 +62,11 @@ pub struct TestApp {
     pub backends: TestBackends,
 }
 
+/// The Stripe API key test portals use with their stand-in.
+pub const STRIPE_SECRET_KEY: &str = "sk_test_e2e";
+/// Two active webhook secrets, as during a rotation: events signed with either verify.
+pub const STRIPE_WEBHOOK_SECRETS: [&str; 2] = ["whsec_e2e_previous", "whsec_e2e_current"];
+
 impl TestApp {
     /// A portal on the backends named by `PORTAL_TEST_BACKENDS` (embedded by default).
     pub async fn spawn() -> TestApp {
@@ -70,17 +75,33 @@ impl TestApp {
     }
 
     pub async fn spawn_on(aws: bool) -> TestApp {
-        TestApp::spawn_with(aws, |mailer| mailer).await
+        TestApp::spawn_with(aws, |mailer| mailer, &[]).await
+    }
+
+    /// A portal taking card payments through a Stripe API at `api_url` (a
+    /// stand-in started by the test), with [`STRIPE_WEBHOOK_SECRETS`] active.
+    pub async fn spawn_with_stripe(api_url: &str) -> TestApp {
+        let aws = std::env::var(ENV_TEST_BACKENDS).is_ok_and(|v| v == "aws");
+        let vars = [
+            ("PORTAL_STRIPE_SECRET_KEY", STRIPE_SECRET_KEY.to_string()),
+            ("PORTAL_STRIPE_WEBHOOK_SECRETS", STRIPE_WEBHOOK_SECRETS.join(",")),
+            ("PORTAL_STRIPE_API_URL", api_url.to_string()),
+        ];
+        TestApp::spawn_with(aws, |mailer| mailer, &vars).await
     }
 
     /// A portal on the backends named by the environment, its mailer wrapped
     /// (e.g. by one that fails on purpose).
     pub async fn spawn_wrapping_mailer(wrap: impl FnOnce(Arc<dyn Mailer>) -> Arc<dyn Mailer>) -> TestApp {
         let aws = std::env::var(ENV_TEST_BACKENDS).is_ok_and(|v| v == "aws");
-        TestApp::spawn_with(aws, wrap).await
+        TestApp::spawn_with(aws, wrap, &[]).await
     }
 
-    async fn spawn_with(aws: bool, wrap: impl FnOnce(Arc<dyn Mailer>) -> Arc<dyn Mailer>) -> TestApp {
+    async fn spawn_with(
+        aws: bool,
+        wrap: impl FnOnce(Arc<dyn Mailer>) -> Arc<dyn Mailer>,
+        extra: &[(&'static str, String)],
+    ) -> TestApp {
         let name = unique_name("portal-e2e");
         let data_dir = std::env::temp_dir().join(&name);
         let _ = std::fs::remove_dir_all(&data_dir);
@@ -88,6 +109,7 @@ impl TestApp {
         let addr = listener.local_addr().expect("local addr");
         let mut vars =
             vec![("PORTAL_DATA_DIR", data_dir.display().to_string()), ("PORTAL_PUBLIC_URL", format!("http://{addr}"))];
+        vars.extend(extra.iter().cloned());
         let backends = if aws {
             let sender = format!("{name}@ebro-instalaciones.es");
             vars.extend([

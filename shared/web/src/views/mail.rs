@@ -136,6 +136,51 @@ pub fn notification(facts: &NotificationFacts<'_>) -> MailContent {
                 )
             }
         }
+        K::PaymentReceived | K::PaymentReceipt => {
+            let money = |minor: i64| facts.locale.format_money(portal_domain::Money::new(minor, doc.currency));
+            let due = doc.amount_due(&doc.totals());
+            let state = match (due.is_zero(), es) {
+                (true, true) => "La factura está pagada.".to_string(),
+                (true, false) => "The invoice is paid.".to_string(),
+                (false, true) => format!("Pagado: {}. Pendiente: {}.", money(doc.paid_minor), money(due.minor)),
+                (false, false) => format!("Paid: {}. Still due: {}.", money(doc.paid_minor), money(due.minor)),
+            };
+            match (facts.kind, es) {
+                (K::PaymentReceived, true) => (
+                    format!("Pago recibido · {title} · {who}"),
+                    format!("{who} ha pagado {title} en línea."),
+                    Some(state),
+                ),
+                (K::PaymentReceived, false) => {
+                    (format!("Payment received · {title} · {who}"), format!("{who} paid {title} online."), Some(state))
+                }
+                (_, true) => (
+                    format!("Recibo de tu pago · {title}"),
+                    format!("Hemos recibido tu pago de {title}. Gracias."),
+                    Some(state),
+                ),
+                (_, false) => (
+                    format!("Receipt for your payment · {title}"),
+                    format!("We received your payment for {title}. Thank you."),
+                    Some(state),
+                ),
+            }
+        }
+        K::PaymentNeedsAttention => {
+            if es {
+                (
+                    format!("Pago por revisar · {title} · {who}"),
+                    format!("Ha llegado un pago de {who} para {title} que no se ha podido aplicar."),
+                    Some("El motivo está en el historial del documento.".into()),
+                )
+            } else {
+                (
+                    format!("Payment to review · {title} · {who}"),
+                    format!("A payment from {who} for {title} arrived but could not be applied."),
+                    Some("The reason is in the document's history.".into()),
+                )
+            }
+        }
         K::OrderPlaced | K::OrderReceipt => {
             let total = facts.locale.format_money(doc.totals().total_money());
             let lines = doc

@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod mail;
 pub mod pages;
+pub mod payment;
 pub mod style;
 
 use crate::i18n::{self, Texts};

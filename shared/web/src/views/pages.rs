@@ -379,6 +379,8 @@ pub struct DocumentPage<'a> {
     pub today: Date,
     pub history: Vec<ActivityEvent>,
     pub comments: Vec<Comment>,
+    /// How the invoice can be paid (invoices the visitor may pay).
+    pub payment: Option<super::payment::PaymentOptions>,
 }
 
 pub fn document(p: DocumentPage<'_>) -> Html {
@@ -411,6 +413,7 @@ pub fn document(p: DocumentPage<'_>) -> Html {
                 " "
                 a.button.secondary href=(url::document_print(doc.kind, &doc.id)) target="_blank" rel="noopener" { (t.print) }
             }
+            @if let Some(options) = &p.payment { (super::payment::section(locale, p.csrf, doc, options)) }
             @if p.logged_in && p.contact.catalog && doc.kind == DocumentKind::SalesOrder && doc.lines.iter().any(|l| l.product.is_some()) {
                 (super::catalog::reorder_form(locale, p.csrf, doc))
             }

@@ -7,6 +7,7 @@ mod documents;
 mod links;
 mod login;
 mod outbox;
+mod payments;
 mod pdf;
 mod routes;
 mod security;

@@ -1,0 +1,89 @@
+//! The invoice's "pay" section: card payment through the hosted checkout,
+//! the transfer details, and what happened after a checkout.
+
+use crate::routes::url;
+use maud::{Markup, html};
+use portal_domain::{Document, Locale, Money};
+
+/// What the invoice page offers for paying it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaymentOptions {
+    /// Card payment (Stripe Checkout) is enabled and configured.
+    pub card: bool,
+    /// The IBAN to transfer to, when the business takes transfers.
+    pub transfer_iban: Option<String>,
+    /// The payer is back from the checkout (`?payment=processing`).
+    pub returning: bool,
+    /// The payer gave up at the checkout (`?payment=cancelled`).
+    pub cancelled: bool,
+}
+
+struct PaymentTexts {
+    heading: &'static str,
+    pay_by_card: &'static str,
+    transfer_intro: &'static str,
+    iban: &'static str,
+    amount: &'static str,
+    reference: &'static str,
+    processing: &'static str,
+    confirmed: &'static str,
+    cancelled: &'static str,
+}
+
+const ES: PaymentTexts = PaymentTexts {
+    heading: "Pagar esta factura",
+    pay_by_card: "Pagar con tarjeta",
+    transfer_intro: "O por transferencia bancaria, indicando el concepto:",
+    iban: "IBAN",
+    amount: "Importe",
+    reference: "Concepto",
+    processing: "Estamos confirmando tu pago con la pasarela. La factura aparecerá como pagada en cuanto llegue la confirmación; puedes recargar la página en unos segundos.",
+    confirmed: "Pago confirmado. ¡Gracias!",
+    cancelled: "Has cancelado el pago: la factura sigue pendiente.",
+};
+
+const EN: PaymentTexts = PaymentTexts {
+    heading: "Pay this invoice",
+    pay_by_card: "Pay by card",
+    transfer_intro: "Or by bank transfer, quoting the reference:",
+    iban: "IBAN",
+    amount: "Amount",
+    reference: "Reference",
+    processing: "We are confirming your payment with the payment provider. The invoice will show as paid as soon as the confirmation arrives; reload the page in a few seconds.",
+    confirmed: "Payment confirmed. Thank you!",
+    cancelled: "You cancelled the payment: the invoice is still due.",
+};
+
+/// The section, or nothing when there is nothing to pay and nothing to say.
+pub fn section(locale: Locale, csrf: &str, doc: &Document, options: &PaymentOptions) -> Markup {
+    let t = if locale == Locale::Es { &ES } else { &EN };
+    let due: Money = doc.amount_due(&doc.totals());
+    html! {
+        @if options.returning && due.is_zero() {
+            p.notice role="status" { (t.confirmed) }
+        } @else if options.returning {
+            p.notice role="status" { (t.processing) }
+        } @else if options.cancelled && !due.is_zero() {
+            p.notice role="status" { (t.cancelled) }
+        }
+        @if !due.is_zero() && (options.card || options.transfer_iban.is_some()) {
+            section.answer.no-print aria-labelledby="pay-heading" {
+                h2 #pay-heading { (t.heading) }
+                @if options.card {
+                    form method="post" action=(url::invoice_pay(&doc.id)) {
+                        input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
+                        button.button type="submit" { (t.pay_by_card) " · " (locale.format_money(due)) }
+                    }
+                }
+                @if let Some(iban) = &options.transfer_iban {
+                    p { (t.transfer_intro) }
+                    dl.facts {
+                        div { dt { (t.iban) } dd { (iban) } }
+                        div { dt { (t.amount) } dd { (locale.format_money(due)) } }
+                        div { dt { (t.reference) } dd { (doc.number.as_str()) } }
+                    }
+                }
+            }
+        }
+    }
+}
