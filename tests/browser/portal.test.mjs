@@ -635,3 +635,144 @@ test('a contact without the catalog option finds no catalog or cart', async (t) 
     }
   });
 });
+
+// Card payment through the local stand-in for Stripe Checkout. F2026-0125 is
+// Ana's open invoice that is not yet due and that no other test reads, so
+// paying it changes nothing another test checks (F2026-0112, also open, is
+// the overdue one behind the dashboard's overdue figure).
+const PAY_NUMBER = 'F2026-0125';
+const PAY_PATH = '/documents/invoices/d-f2026-0125';
+const PAY_IBAN = 'ES91 2100 0418 4502 0005 1332';
+
+/** Amount in cents from "1.234,56 €" (Spanish) or "1234.56 EUR" (the stand-in). */
+function cents(amount, decimal) {
+  const digits = amount.replace(new RegExp(`[^0-9${decimal === ',' ? ',' : '.'}]`, 'g'), '');
+  const [units, fraction = ''] = digits.split(decimal);
+  return Number(units) * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
+}
+
+test('a contact pays an invoice by card through the checkout and sees it paid', async (t) => {
+  const { context, page, problems } = await newPage();
+  t.after(() => context.close());
+  const step = journey(t);
+  const pendingInvoices = page.locator('section[aria-labelledby="pending-invoices"]');
+  const paySection = page.locator('section[aria-labelledby="pay-heading"]');
+  const payButton = page.getByRole('button', { name: /^Pagar con tarjeta · / });
+  let amountDue;
+
+  await step('log in through the dev outbox', async () => {
+    await logIn(page, DEMO_EMAIL);
+  });
+
+  await step(`the dashboard lists ${PAY_NUMBER} among the invoices to pay`, async () => {
+    await pendingInvoices.waitFor({ state: 'visible' });
+    const link = pendingInvoices.getByRole('link', { name: PAY_NUMBER, exact: true });
+    assert.equal(await link.count(), 1, `${PAY_NUMBER} among the pending invoices`);
+    await submit(page, link);
+    assert.equal(path(page), PAY_PATH, `the dashboard's link to ${PAY_NUMBER} led to ${page.url()}`);
+  });
+
+  await step('the open invoice offers card payment and the transfer details', async () => {
+    const heading = await text(page.getByRole('heading', { level: 1 }));
+    assert.ok(heading.startsWith(`Factura ${PAY_NUMBER}`), `h1 is ${JSON.stringify(heading)}`);
+    const badge = await text(page.getByRole('heading', { level: 1 }).locator('.badge'));
+    assert.ok(['Emitida', 'Vencida'].includes(badge), `status badge ${JSON.stringify(badge)}, expected an unpaid invoice`);
+    amountDue = await assertMoney(page.locator('[data-amount-due]'), 'amount due');
+    assert.notEqual(cents(amountDue, ','), 0, 'nothing due on an open invoice');
+    await paySection.waitFor({ state: 'visible' });
+    assert.equal(await text(paySection.getByRole('heading', { level: 2 })), 'Pagar esta factura');
+    const form = paySection.locator('form', { has: payButton });
+    assert.equal(await form.getAttribute('action'), `${PAY_PATH}/pay`);
+    assert.equal(await form.getAttribute('method'), 'post');
+    assert.equal(await text(payButton), `Pagar con tarjeta · ${amountDue}`, 'the pay button names the amount due');
+    const facts = paySection.locator('dl.facts');
+    const fact = (term) => facts.locator('div').filter({ has: page.locator('dt', { hasText: term }) }).locator('dd');
+    assert.equal(await text(fact('IBAN')), PAY_IBAN);
+    assert.equal(await text(fact('Importe')), amountDue);
+    assert.equal(await text(fact('Concepto')), PAY_NUMBER);
+    await screenshot(page, 'invoice-pay');
+  });
+
+  await step('the invoice with its pay section has no axe violations', async () => {
+    await assertAccessible(page, 'the invoice view with its pay section');
+  });
+
+  await step('the pay button opens the checkout for the amount due', async () => {
+    await submit(page, payButton);
+    assert.match(path(page), /^\/dev\/stripe\/pay\/cs_local_[^/]+$/, `the pay button led to ${page.url()}`);
+    assert.equal(await text(page.getByRole('heading', { level: 1 })), 'Checkout (local stand-in for Stripe)');
+    const pay = page.getByRole('button', { name: /^Pay / });
+    const label = await text(pay);
+    assert.match(label, /^Pay \d+\.\d\d EUR$/, `checkout button ${JSON.stringify(label)}`);
+    assert.equal(cents(label, '.'), cents(amountDue, ','), `the checkout charges ${label}, the invoice is due ${amountDue}`);
+    await page.getByRole('link', { name: 'Cancel and go back' }).waitFor({ state: 'visible' });
+    await screenshot(page, 'checkout');
+  });
+
+  await step('cancelling returns to the invoice, still to pay', async () => {
+    await submit(page, page.getByRole('link', { name: 'Cancel and go back' }));
+    assert.equal(path(page), PAY_PATH, `cancelling led to ${page.url()}`);
+    assert.equal(new URL(page.url()).searchParams.get('payment'), 'cancelled');
+    assert.equal(await text(page.locator('p.notice')), 'Has cancelado el pago: la factura sigue pendiente.');
+    const badge = await text(page.getByRole('heading', { level: 1 }).locator('.badge'));
+    assert.notEqual(badge, 'Pagada', 'a cancelled checkout paid the invoice');
+    assert.equal(await assertMoney(page.locator('[data-amount-due]'), 'amount due'), amountDue, 'amount due after cancelling');
+    await paySection.waitFor({ state: 'visible' });
+    assert.equal(await text(payButton), `Pagar con tarjeta · ${amountDue}`, 'the pay button after cancelling');
+    await screenshot(page, 'invoice-pay-cancelled');
+  });
+
+  await step('paying at the checkout returns to the invoice, paid', async () => {
+    await submit(page, payButton);
+    assert.match(path(page), /^\/dev\/stripe\/pay\/cs_local_[^/]+$/, `the pay button led to ${page.url()}`);
+    await submit(page, page.getByRole('button', { name: /^Pay / }));
+    assert.equal(path(page), PAY_PATH, `paying led to ${page.url()}`);
+    assert.equal(new URL(page.url()).searchParams.get('payment'), 'processing');
+    assert.equal(await text(page.locator('p.notice')), 'Pago confirmado. ¡Gracias!');
+    assert.equal(await text(page.getByRole('heading', { level: 1 }).locator('.badge')), 'Pagada', 'status badge');
+    assert.equal(await paySection.count(), 0, 'the pay section is still shown');
+    assert.equal(await page.getByRole('heading', { name: 'Pagar esta factura' }).count(), 0, 'the pay heading is still shown');
+    assert.equal(await page.locator(`form[action="${PAY_PATH}/pay"]`).count(), 0, 'the pay form is still in the page');
+    // Nothing is left to pay: the totals drop the "amount due" line and show
+    // what was paid, which is what was due.
+    assert.equal(await page.locator('[data-amount-due]').count(), 0, 'an amount due is still shown');
+    const paid = page.locator('dl.totals > div').filter({ has: page.getByText('Pagado', { exact: true }) }).locator('dd');
+    assert.equal(await assertMoney(paid, 'amount paid'), amountDue, 'amount paid');
+    await screenshot(page, 'invoice-paid');
+  });
+
+  await step(`the dashboard no longer lists ${PAY_NUMBER} as pending`, async () => {
+    await goto(page, '/');
+    await pendingInvoices.waitFor({ state: 'visible' });
+    assert.equal(
+      await pendingInvoices.getByRole('link', { name: PAY_NUMBER, exact: true }).count(),
+      0,
+      `${PAY_NUMBER} still among the invoices to pay`,
+    );
+    assert.equal(await pendingInvoices.getByText(PAY_NUMBER).count(), 0, `${PAY_NUMBER} still mentioned among the invoices to pay`);
+  });
+
+  await step('the browser reported no errors', () => {
+    assert.deepEqual(problems, []);
+  });
+
+  await step('staff got the payment mail and the contact the receipt, once each', async () => {
+    await goto(page, '/dev/outbox');
+    const mails = [
+      [STAFF_EMAIL, `Pago recibido · Factura ${PAY_NUMBER} · ${CONTACT_NAME} · Ebro Instalaciones`],
+      [DEMO_EMAIL, `Recibo de tu pago · Factura ${PAY_NUMBER} · Ebro Instalaciones`],
+    ];
+    for (const [to, subject] of mails) {
+      const rows = page
+        .locator('tbody tr')
+        .filter({ has: page.getByRole('cell', { name: to, exact: true }) })
+        .filter({ has: page.getByRole('link', { name: subject, exact: true }) });
+      assert.equal(await rows.count(), 1, `mails to ${to} titled ${JSON.stringify(subject)}`);
+    }
+    const receipt = page.getByRole('link', { name: mails[1][1], exact: true });
+    await submit(page, receipt);
+    assert.equal(await text(page.getByRole('heading', { level: 1 })), mails[1][1]);
+    const body = await text(page.locator('main'));
+    assert.ok(body.includes('La factura está pagada.'), `the receipt does not say the invoice is paid: ${body}`);
+  });
+});

@@ -510,7 +510,9 @@ pub fn activity_line(locale: Locale, event: &crate::ActivityEvent) -> String {
     match &event.kind {
         Issued => {
             if es {
-                format!("{doc} emitido")
+                // Agrees with the kind: "Factura … emitida", "Presupuesto … emitido".
+                let issued = if is_feminine(event.document_kind) { "emitida" } else { "emitido" };
+                format!("{doc} {issued}")
             } else {
                 format!("{doc} issued")
             }
@@ -611,6 +613,17 @@ mod tests {
         assert_eq!(count_of(Locale::Es, DocumentKind::Invoice, 1), "1 factura");
         assert_eq!(count_of(Locale::Es, DocumentKind::Invoice, 3), "3 facturas");
         assert_eq!(count_of(Locale::En, DocumentKind::Invoice, 1), "1 invoice");
+        let event = |kind| crate::ActivityEvent {
+            id: "e".into(),
+            document_id: crate::DocumentId::parse("d").unwrap(),
+            document_kind: kind,
+            document_number: crate::DocumentNumber::parse("F1").unwrap(),
+            contact_id: crate::ContactId::parse("c").unwrap(),
+            at: time::OffsetDateTime::UNIX_EPOCH,
+            kind: crate::ActivityKind::Issued,
+        };
+        assert_eq!(activity_line(Locale::Es, &event(DocumentKind::Invoice)), "Factura F1 emitida");
+        assert_eq!(activity_line(Locale::Es, &event(DocumentKind::Quote)), "Presupuesto F1 emitido");
     }
 
     #[test]
