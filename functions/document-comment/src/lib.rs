@@ -8,6 +8,10 @@ use portal_web::error::Problem;
 use portal_web::routes::{DOCUMENT_COMMENT, url};
 use portal_web::{AppState, Body, Request, Response, WebError, WebResult, http, respond};
 
+/// Comments one document's thread takes per hour: a conversation, not a flood
+/// (each one mails staff).
+pub const COMMENTS_PER_HOUR: u64 = 30;
+
 /// Serves `POST /documents/{kind}/{id}/comments`.
 pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
     let result = comment(state, &request).await;
@@ -22,6 +26,13 @@ pub async fn comment(state: &AppState, request: &Request) -> WebResult {
         return Err(Problem::NotFound.into());
     }
     let body = CommentBody::parse(action.field("body")).map_err(|_| action.refuse(Problem::CommentInvalid))?;
+    let now = state.clock.now();
+    let hour = now.unix_timestamp().div_euclid(3600);
+    let hour_ends = time::OffsetDateTime::from_unix_timestamp((hour + 1) * 3600).unwrap_or(now);
+    let count = state.store.count_attempt(&format!("comment#{}#{hour}", document.id), hour_ends).await?;
+    if count > COMMENTS_PER_HOUR {
+        return Err(action.refuse(Problem::TooManyRequests));
+    }
     let comment = Comment {
         id: CommentId::parse(&state.ids.new_id()).map_err(|e| WebError::Internal(e.to_string()))?,
         document_id: document.id.clone(),

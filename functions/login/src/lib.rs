@@ -18,6 +18,9 @@ pub const LINKS_PER_EMAIL: u64 = 5;
 /// Requests accepted from one client IP per window.
 pub const REQUESTS_PER_IP: u64 = 30;
 pub const RATE_WINDOW_SECONDS: i64 = 15 * 60;
+/// The least time the "check your email" answer takes, whether or not a link
+/// was sent (longer than a typical mail send, so both look alike).
+pub const ANSWER_TIME: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Serves `GET /login` and `POST /login`.
 pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
@@ -68,11 +71,15 @@ pub async fn request_link(state: &AppState, request: &Request) -> WebResult {
     }
     let email_key = tokens::digest_hex(email.as_str());
     let email_count = state.store.count_attempt(&format!("login-email#{email_key}#{window}"), window_ends).await?;
+    let started = std::time::Instant::now();
     if email_count <= LINKS_PER_EMAIL {
         send_link_if_allowed(state, &settings, &email, now).await?;
     } else {
         tracing::warn!(email_digest = %email_key, "login links for this address are rate-limited");
     }
+    // Known and unknown addresses answer after the same time, so the time
+    // taken by a mail send does not tell strangers who has portal access.
+    tokio::time::sleep(ANSWER_TIME.saturating_sub(started.elapsed())).await;
     Ok(respond::page(StatusCode::OK, pages::login_sent(locale, &settings, email.as_str())))
 }
 

@@ -270,3 +270,22 @@ async fn an_answer_to_a_page_shown_before_the_quote_changed_is_refused() {
     let stored = store.document(&DocumentId::parse("d-p2026-0040").unwrap()).await.unwrap().unwrap();
     assert_eq!(stored.acceptance.unwrap().content_version, fresh.hidden("version").parse::<u32>().unwrap());
 }
+
+#[tokio::test]
+async fn a_thread_takes_a_bounded_number_of_comments_per_hour() {
+    let app = TestApp::spawn().await;
+    let browser = app.logged_in(demo::CUSTOMER_EMAIL).await;
+    let page = browser.get("/documents/invoices/d-f2026-0125").await;
+    let limit = portal_document_comment::COMMENTS_PER_HOUR as usize;
+    for n in 0..limit {
+        let body = format!("Mensaje {n}");
+        let done =
+            browser.post("/documents/invoices/d-f2026-0125/comments", &[("csrf", &page.csrf()), ("body", &body)]).await;
+        assert_eq!(done.status, 303, "comment {n}");
+    }
+    let flood =
+        browser.post("/documents/invoices/d-f2026-0125/comments", &[("csrf", &page.csrf()), ("body", "Uno más")]).await;
+    assert_eq!(flood.status, 429);
+    let comments = app.state().store.comments(&DocumentId::parse("d-f2026-0125").unwrap(), 500).await.unwrap();
+    assert_eq!(comments.len(), limit, "the refused comment was not written");
+}
