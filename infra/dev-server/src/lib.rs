@@ -68,6 +68,33 @@ pub fn mounts() -> Vec<(Route, Handler)> {
         mount!(routes::ORDER_PLACE, portal_order_place),
         mount!(routes::INVOICE_PAY, portal_invoice_pay),
         mount!(routes::STRIPE_WEBHOOK, portal_stripe_webhook),
+        mount!(routes::API_OPENAPI, portal_staff_api),
+        mount!(routes::API_KEYS, portal_staff_api),
+        mount!(routes::API_KEY_CREATE, portal_staff_api),
+        mount!(routes::API_KEY_REVOKE, portal_staff_api),
+        mount!(routes::API_SETTINGS, portal_staff_api),
+        mount!(routes::API_SETTINGS_UPDATE, portal_staff_api),
+        mount!(routes::API_CONTACT_CREATE, portal_staff_api),
+        mount!(routes::API_CONTACT, portal_staff_api),
+        mount!(routes::API_CONTACT_UPDATE, portal_staff_api),
+        mount!(routes::API_CONTACT_INVITE, portal_staff_api),
+        mount!(routes::API_CONTACT_DOCUMENTS, portal_staff_api),
+        mount!(routes::API_DOCUMENT_CREATE, portal_staff_api),
+        mount!(routes::API_DOCUMENT, portal_staff_api),
+        mount!(routes::API_DOCUMENT_UPDATE, portal_staff_api),
+        mount!(routes::API_DOCUMENT_VOID, portal_staff_api),
+        mount!(routes::API_DOCUMENT_PAYMENTS, portal_staff_api),
+        mount!(routes::API_DOCUMENT_PAYMENT_RECORD, portal_staff_api),
+        mount!(routes::API_DOCUMENT_ACTIVITY, portal_staff_api),
+        mount!(routes::API_DOCUMENT_COMMENTS, portal_staff_api),
+        mount!(routes::API_DOCUMENT_REPLY, portal_staff_api),
+        mount!(routes::API_DOCUMENT_LINK, portal_staff_api),
+        mount!(routes::API_DOCUMENT_LINK_ROTATE, portal_staff_api),
+        mount!(routes::API_DOCUMENT_LINK_EXPIRY, portal_staff_api),
+        mount!(routes::API_PRODUCT, portal_staff_api),
+        mount!(routes::API_PRODUCT_SAVE, portal_staff_api),
+        mount!(routes::API_PRICE_LIST, portal_staff_api),
+        mount!(routes::API_PRICE_LIST_SAVE, portal_staff_api),
     ]
 }
 
@@ -88,7 +115,7 @@ pub fn dev_routes() -> Vec<(Method, &'static str)> {
 pub async fn dispatch(state: &AppState, mounts: &[(Route, Handler)], request: Request) -> Response<Body> {
     let path = request.uri().path().to_string();
     if let Some((_, handler)) = mounts.iter().find(|(route, _)| route.serves(request.method(), &path).is_some()) {
-        let writes = request.method() == Method::POST;
+        let writes = request.method() != Method::GET;
         let response = handler(state, request).await;
         if writes {
             // The local stand-in for the table stream's consumer: deliver what

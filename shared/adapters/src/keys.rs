@@ -205,6 +205,18 @@ pub fn cart(contact: &ContactId, session: &str) -> Key {
 }
 
 /// A checkout the portal opened, by the gateway's session id.
+/// Staff API keys: one partition, so listing them is one Query.
+pub const API_KEYS: &str = "STAFF#API_KEYS";
+
+pub fn api_key(id: &portal_domain::staff::ApiKeyId) -> Key {
+    Key::new(API_KEYS, format!("KEY#{id}"))
+}
+
+/// A request made with an idempotency key (expires with its record's TTL).
+pub fn idempotent_request(scope: &str) -> Key {
+    Key::new(format!("IDEMPOTENCY#{scope}"), "REQUEST")
+}
+
 pub fn checkout(gateway: &str, session: &str) -> Key {
     Key::new(format!("CHECKOUT#{gateway}#{session}"), "CHECKOUT")
 }

@@ -10,8 +10,10 @@ use portal_domain::payment::{Checkout, Gateway, Payment, PaymentReference};
 use portal_domain::ports::{
     ActivityStore, CartOwner, CatalogQuery, CatalogSection, CatalogStore, Claim, CommentStore, ContactStore,
     DocumentChange, DocumentListQuery, DocumentStore, LoginToken, LoginTokenStore, NewOrder, OrderStore, OutboxStore,
-    Page, PaymentRecord, PaymentStore, Recorded, SettingsStore, StoreError, StoreResult, StoredCart,
+    Page, PaymentRecord, PaymentStore, Recorded, SettingsStore, StaffStore, StoreError, StoreResult, StoredCart,
+    Versioned,
 };
+use portal_domain::staff::{ApiKey, ApiKeyId, IdempotentRequest};
 use portal_domain::{
     ActivityEvent, BusinessSettings, Contact, ContactId, Document, DocumentFilter, DocumentId, DocumentKind,
     DocumentNumber, DocumentSummary, EmailAddress,
@@ -160,6 +162,38 @@ impl ContactStore for TableStore {
         self.table.transact(writes).await.map_err(|e| match e {
             TableError::ConditionFailed { .. } => {
                 StoreError::Conflict(format!("contact {} or one of its emails already exists", contact.id))
+            }
+            other => map_err(other),
+        })
+    }
+
+    async fn update_contact(&self, before: &Contact, after: &Contact) -> StoreResult<()> {
+        if before.id != after.id {
+            return Err(StoreError::Conflict("a contact's id cannot change".into()));
+        }
+        let Some(stored) = self.table.get(&keys::contact(&before.id)).await.map_err(map_err)? else {
+            return Err(StoreError::Conflict(format!("contact {} does not exist", before.id)));
+        };
+        if from_json::<Contact>(&stored.data)? != *before {
+            return Err(StoreError::Conflict(format!("contact {} changed since it was read", before.id)));
+        }
+        let mut item = Item::new(keys::contact(&after.id), to_json(after)?);
+        item.version = stored.version + 1;
+        let mut writes = vec![Write::Put { item, condition: Condition::VersionIs(stored.version) }];
+        let old: std::collections::BTreeSet<&EmailAddress> = before.emails.iter().collect();
+        let new: std::collections::BTreeSet<&EmailAddress> = after.emails.iter().collect();
+        for gone in old.difference(&new) {
+            writes.push(Write::Delete { key: keys::contact_email(gone), condition: Condition::Always });
+        }
+        for added in new.difference(&old) {
+            writes.push(Write::Put {
+                item: Item::new(keys::contact_email(added), to_json(&after.id)?),
+                condition: Condition::NotExists,
+            });
+        }
+        self.table.transact(writes).await.map_err(|e| match e {
+            TableError::ConditionFailed { .. } => {
+                StoreError::Conflict(format!("contact {} changed, or a new email belongs to another contact", after.id))
             }
             other => map_err(other),
         })
@@ -691,5 +725,69 @@ impl PaymentStore for TableStore {
         }
         payments.sort_by_key(|p| p.at);
         Ok(payments)
+    }
+}
+
+#[async_trait]
+impl StaffStore for TableStore {
+    async fn create_api_key(&self, key: &ApiKey) -> StoreResult<()> {
+        let item = Item::new(keys::api_key(&key.id), to_json(key)?);
+        self.table.write(Write::Put { item, condition: Condition::NotExists }).await.map_err(map_err)
+    }
+
+    async fn api_key(&self, id: &ApiKeyId) -> StoreResult<Option<Versioned<ApiKey>>> {
+        let item = self.table.get(&keys::api_key(id)).await.map_err(map_err)?;
+        item.map(|i| Ok(Versioned { value: from_json(&i.data)?, version: i.version })).transpose()
+    }
+
+    async fn api_keys(&self) -> StoreResult<Vec<ApiKey>> {
+        let mut keys = Vec::new();
+        let mut query = Query::new(Index::Table, keys::API_KEYS);
+        loop {
+            let page = self.table.query(&query).await.map_err(map_err)?;
+            for item in page.items {
+                keys.push(from_json(&item.data)?);
+            }
+            match page.next {
+                Some(next) => query.cursor = Some(next),
+                None => return Ok(keys),
+            }
+        }
+    }
+
+    async fn update_api_key(&self, key: &ApiKey, version: u64) -> StoreResult<()> {
+        let mut item = Item::new(keys::api_key(&key.id), to_json(key)?);
+        item.version = version + 1;
+        self.table.write(Write::Put { item, condition: Condition::VersionIs(version) }).await.map_err(map_err)
+    }
+
+    async fn reserve_request(&self, request: &IdempotentRequest) -> StoreResult<Option<IdempotentRequest>> {
+        let key = keys::idempotent_request(&request.scope);
+        let mut item = Item::new(key.clone(), to_json(request)?);
+        item.expires_at = Some(request.expires_at.unix_timestamp());
+        match self.table.write(Write::Put { item, condition: Condition::NotExists }).await {
+            Ok(()) => Ok(None),
+            Err(TableError::ConditionFailed { .. }) => {
+                let stored = self.table.get(&key).await.map_err(map_err)?;
+                match stored {
+                    Some(item) => Ok(Some(from_json(&item.data)?)),
+                    // Released between our write and our read: the caller retries.
+                    None => Err(StoreError::Conflict("idempotency record released concurrently".into())),
+                }
+            }
+            Err(other) => Err(map_err(other)),
+        }
+    }
+
+    async fn complete_request(&self, request: &IdempotentRequest) -> StoreResult<()> {
+        let mut item = Item::new(keys::idempotent_request(&request.scope), to_json(request)?);
+        item.expires_at = Some(request.expires_at.unix_timestamp());
+        item.version = 2;
+        self.table.write(Write::Put { item, condition: Condition::VersionIs(1) }).await.map_err(map_err)
+    }
+
+    async fn release_request(&self, scope: &str) -> StoreResult<()> {
+        let key = keys::idempotent_request(scope);
+        self.table.write(Write::Delete { key, condition: Condition::VersionIs(1) }).await.map_err(map_err)
     }
 }

@@ -12,6 +12,8 @@ use time::OffsetDateTime;
 pub enum ActivityKind {
     /// The business issued or sent the document.
     Issued,
+    /// The business changed what the document says (lines, dates, notes).
+    Updated,
     PaymentReceived {
         amount: Money,
     },

@@ -78,6 +78,8 @@ pub struct Texts {
     pub mail_login_intro: &'static str,
     pub mail_login_button: &'static str,
     pub mail_login_ignore: &'static str,
+    pub mail_invite_subject: &'static str,
+    pub mail_invite_intro: &'static str,
     pub back_to_document: &'static str,
     pub comments_heading: &'static str,
     pub no_comments: &'static str,
@@ -179,6 +181,8 @@ pub const ES: Texts = Texts {
     mail_login_intro: "Has pedido entrar en el portal de clientes. Usa este enlace en los próximos 15 minutos:",
     mail_login_button: "Entrar en el portal",
     mail_login_ignore: "Si no lo has pedido tú, ignora este mensaje: nadie podrá entrar sin este enlace.",
+    mail_invite_subject: "Te damos acceso a nuestro portal de clientes",
+    mail_invite_intro: "Desde el portal puedes consultar tus documentos, descargar sus PDF, responder presupuestos y pagar facturas. Entra con este enlace en los próximos 7 días; después, pide uno nuevo con tu correo cuando quieras:",
     download_pdf: "Descargar PDF",
     print: "Imprimir",
     pdf_page: "Página",
@@ -280,6 +284,8 @@ pub const EN: Texts = Texts {
     mail_login_intro: "You asked to log in to the customer portal. Use this link within 15 minutes:",
     mail_login_button: "Log in to the portal",
     mail_login_ignore: "If you did not ask for it, ignore this message: nobody can log in without this link.",
+    mail_invite_subject: "You now have access to our customer portal",
+    mail_invite_intro: "In the portal you can see your documents, download their PDFs, answer quotes and pay invoices. Log in with this link within 7 days; after that, request a new one with your email whenever you like:",
     download_pdf: "Download PDF",
     print: "Print",
     pdf_page: "Page",
@@ -515,6 +521,14 @@ pub fn activity_line(locale: Locale, event: &crate::ActivityEvent) -> String {
                 format!("{doc} {issued}")
             } else {
                 format!("{doc} issued")
+            }
+        }
+        Updated => {
+            if es {
+                let updated = if is_feminine(event.document_kind) { "actualizada" } else { "actualizado" };
+                format!("{doc} {updated}")
+            } else {
+                format!("{doc} updated")
             }
         }
         PaymentReceived { amount } => {

@@ -17,6 +17,7 @@ pub mod payment;
 pub mod policy;
 pub mod ports;
 pub mod settings;
+pub mod staff;
 pub mod tax;
 pub mod totals;
 

@@ -8,6 +8,7 @@ use crate::document::{Document, DocumentFilter, DocumentId, DocumentKind, Docume
 use crate::interaction::{Comment, Notification, NotificationId, OutboxEntry};
 use crate::payment::{Checkout, Gateway, Payment, PaymentReference};
 use crate::settings::BusinessSettings;
+use crate::staff::{ApiKey, ApiKeyId, IdempotentRequest};
 use async_trait::async_trait;
 use time::{Date, OffsetDateTime};
 
@@ -67,6 +68,10 @@ pub trait ContactStore: Send + Sync {
     async fn contact_by_email(&self, email: &EmailAddress) -> StoreResult<Option<Contact>>;
     /// Creates a contact; `Conflict` if the id or one of its emails is taken.
     async fn create_contact(&self, contact: &Contact) -> StoreResult<()>;
+    /// Replaces `before` with `after` (same id), moving the email index entries
+    /// that changed; `Conflict` if a new email belongs to someone else or the
+    /// contact changed since `before` was read.
+    async fn update_contact(&self, before: &Contact, after: &Contact) -> StoreResult<()>;
 }
 
 /// A change to a document and everything it causes, stored in one atomic write.
@@ -268,6 +273,33 @@ pub trait PaymentStore: Send + Sync {
     async fn payments(&self, invoice: &DocumentId) -> StoreResult<Vec<Payment>>;
 }
 
+/// A stored value and the version its next write is conditional on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versioned<T> {
+    pub value: T,
+    pub version: u64,
+}
+
+/// What the staff API keeps of its callers.
+#[async_trait]
+pub trait StaffStore: Send + Sync {
+    /// `Conflict` if the id is taken.
+    async fn create_api_key(&self, key: &ApiKey) -> StoreResult<()>;
+    async fn api_key(&self, id: &ApiKeyId) -> StoreResult<Option<Versioned<ApiKey>>>;
+    /// Every key, revoked ones included, in id order.
+    async fn api_keys(&self) -> StoreResult<Vec<ApiKey>>;
+    /// Saves a changed key if it is still at `version` (`Conflict` otherwise),
+    /// so a last-used write never undoes a revocation.
+    async fn update_api_key(&self, key: &ApiKey, version: u64) -> StoreResult<()>;
+    /// Reserves the request's scope: `None` if it is reserved now, else what
+    /// is stored under it (running, or done with its response).
+    async fn reserve_request(&self, request: &IdempotentRequest) -> StoreResult<Option<IdempotentRequest>>;
+    /// Stores the response of a reserved request for its retries.
+    async fn complete_request(&self, request: &IdempotentRequest) -> StoreResult<()>;
+    /// Forgets a reservation whose request failed, so a retry runs again.
+    async fn release_request(&self, scope: &str) -> StoreResult<()>;
+}
+
 /// Everything the portal keeps.
 pub trait Store:
     SettingsStore
@@ -280,6 +312,7 @@ pub trait Store:
     + CatalogStore
     + OrderStore
     + PaymentStore
+    + StaffStore
 {
 }
 impl<T> Store for T where
@@ -293,6 +326,7 @@ impl<T> Store for T where
         + CatalogStore
         + OrderStore
         + PaymentStore
+        + StaffStore
 {
 }
 

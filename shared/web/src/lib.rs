@@ -6,6 +6,7 @@
 //! and every response gets its security headers.
 
 pub mod actions;
+pub mod api;
 pub mod auth;
 pub mod config;
 pub mod csrf;

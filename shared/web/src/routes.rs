@@ -51,7 +51,92 @@ pub const INVOICE_PAY: Route =
 pub const STRIPE_WEBHOOK: Route =
     Route { function: "portal-stripe-webhook", method: Method::POST, path: "/webhooks/stripe" };
 
-/// Every route served by a Lambda function.
+/// The staff JSON API: one function serves every `/api/v1` route.
+pub const STAFF_API_FUNCTION: &str = "portal-staff-api";
+pub const API_OPENAPI: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::GET, path: "/api/v1/openapi.json" };
+pub const API_KEYS: Route = Route { function: STAFF_API_FUNCTION, method: Method::GET, path: "/api/v1/keys" };
+pub const API_KEY_CREATE: Route = Route { function: STAFF_API_FUNCTION, method: Method::POST, path: "/api/v1/keys" };
+pub const API_KEY_REVOKE: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::DELETE, path: "/api/v1/keys/{id}" };
+pub const API_SETTINGS: Route = Route { function: STAFF_API_FUNCTION, method: Method::GET, path: "/api/v1/settings" };
+pub const API_SETTINGS_UPDATE: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::PUT, path: "/api/v1/settings" };
+pub const API_CONTACT_CREATE: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::POST, path: "/api/v1/contacts" };
+pub const API_CONTACT: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::GET, path: "/api/v1/contacts/{id}" };
+pub const API_CONTACT_UPDATE: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::PATCH, path: "/api/v1/contacts/{id}" };
+pub const API_CONTACT_INVITE: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::POST, path: "/api/v1/contacts/{id}/invitation" };
+pub const API_CONTACT_DOCUMENTS: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::GET, path: "/api/v1/contacts/{id}/documents" };
+pub const API_DOCUMENT_CREATE: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::POST, path: "/api/v1/documents" };
+pub const API_DOCUMENT: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::GET, path: "/api/v1/documents/{id}" };
+pub const API_DOCUMENT_UPDATE: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::PUT, path: "/api/v1/documents/{id}" };
+pub const API_DOCUMENT_VOID: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::POST, path: "/api/v1/documents/{id}/void" };
+pub const API_DOCUMENT_PAYMENTS: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::GET, path: "/api/v1/documents/{id}/payments" };
+pub const API_DOCUMENT_PAYMENT_RECORD: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::POST, path: "/api/v1/documents/{id}/payments" };
+pub const API_DOCUMENT_ACTIVITY: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::GET, path: "/api/v1/documents/{id}/activity" };
+pub const API_DOCUMENT_COMMENTS: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::GET, path: "/api/v1/documents/{id}/comments" };
+pub const API_DOCUMENT_REPLY: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::POST, path: "/api/v1/documents/{id}/comments" };
+pub const API_DOCUMENT_LINK: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::GET, path: "/api/v1/documents/{id}/link" };
+pub const API_DOCUMENT_LINK_ROTATE: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::POST, path: "/api/v1/documents/{id}/link/rotate" };
+pub const API_DOCUMENT_LINK_EXPIRY: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::PUT, path: "/api/v1/documents/{id}/link/expiry" };
+pub const API_PRODUCT: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::GET, path: "/api/v1/products/{id}" };
+pub const API_PRODUCT_SAVE: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::PUT, path: "/api/v1/products/{id}" };
+pub const API_PRICE_LIST: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::GET, path: "/api/v1/price-lists/{name}" };
+pub const API_PRICE_LIST_SAVE: Route =
+    Route { function: STAFF_API_FUNCTION, method: Method::PUT, path: "/api/v1/price-lists/{name}" };
+
+/// Every route of the staff API.
+pub const API: &[Route] = &[
+    API_OPENAPI,
+    API_KEYS,
+    API_KEY_CREATE,
+    API_KEY_REVOKE,
+    API_SETTINGS,
+    API_SETTINGS_UPDATE,
+    API_CONTACT_CREATE,
+    API_CONTACT,
+    API_CONTACT_UPDATE,
+    API_CONTACT_INVITE,
+    API_CONTACT_DOCUMENTS,
+    API_DOCUMENT_CREATE,
+    API_DOCUMENT,
+    API_DOCUMENT_UPDATE,
+    API_DOCUMENT_VOID,
+    API_DOCUMENT_PAYMENTS,
+    API_DOCUMENT_PAYMENT_RECORD,
+    API_DOCUMENT_ACTIVITY,
+    API_DOCUMENT_COMMENTS,
+    API_DOCUMENT_REPLY,
+    API_DOCUMENT_LINK,
+    API_DOCUMENT_LINK_ROTATE,
+    API_DOCUMENT_LINK_EXPIRY,
+    API_PRODUCT,
+    API_PRODUCT_SAVE,
+    API_PRICE_LIST,
+    API_PRICE_LIST_SAVE,
+];
+
+/// Every route served by a Lambda function (the staff API's are in [`API`]).
 pub const ALL: &[Route] = &[
     LOGIN_FORM,
     LOGIN_REQUEST,
@@ -77,6 +162,11 @@ pub const ALL: &[Route] = &[
     INVOICE_PAY,
     STRIPE_WEBHOOK,
 ];
+
+/// Every route of every function: the portal's and the staff API's.
+pub fn every_route() -> impl Iterator<Item = &'static Route> {
+    ALL.iter().chain(API.iter())
+}
 
 /// Path parameters matched by a route, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -275,8 +365,9 @@ mod tests {
 
     #[test]
     fn method_and_path_are_unique() {
-        for (i, a) in ALL.iter().enumerate() {
-            for b in &ALL[i + 1..] {
+        let all: Vec<&Route> = every_route().collect();
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
                 assert!(!(a.method == b.method && a.path == b.path), "{a:?} and {b:?}");
             }
         }

@@ -197,6 +197,41 @@ pub fn is_random_token_shaped(token: &str) -> bool {
     token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// Staff API tokens: `ptl_{key id}.{secret}`; the id finds the key, the
+/// secret's digest proves it.
+pub const API_KEY_PREFIX: &str = "ptl_";
+
+/// A new API key's token, and the key to store (its secret only as a digest).
+pub fn new_api_key(
+    id: portal_domain::staff::ApiKeyId,
+    name: portal_domain::staff::KeyName,
+    now: OffsetDateTime,
+) -> (portal_domain::staff::ApiKey, String) {
+    let secret = random_token();
+    let token = format!("{API_KEY_PREFIX}{id}.{secret}");
+    let key = portal_domain::staff::ApiKey {
+        id,
+        name,
+        digest: digest_hex(&secret),
+        created_at: now,
+        last_used_at: None,
+        revoked_at: None,
+    };
+    (key, token)
+}
+
+/// Splits an API token into the key id and the secret, without trusting either.
+pub fn parse_api_token(token: &str) -> Option<(portal_domain::staff::ApiKeyId, &str)> {
+    let (id, secret) = token.strip_prefix(API_KEY_PREFIX)?.split_once('.')?;
+    is_random_token_shaped(secret).then_some(())?;
+    Some((portal_domain::staff::ApiKeyId::parse(id).ok()?, secret))
+}
+
+/// The secret matches the stored digest (compared in constant time).
+pub fn api_secret_matches(secret: &str, digest: &str) -> bool {
+    aws_lc_rs::constant_time::verify_slices_are_equal(digest_hex(secret).as_bytes(), digest.as_bytes()).is_ok()
+}
+
 /// Lowercase hex SHA-256: what is stored in place of a magic-link token.
 pub fn digest_hex(token: &str) -> String {
     digest::digest(&digest::SHA256, token.as_bytes()).as_ref().iter().map(|b| format!("{b:02x}")).collect()
@@ -250,6 +285,23 @@ mod tests {
         parts[1] = string_exp;
         assert!(k.verify_session(&parts.join("."), now()).is_none());
         assert!(k.verify_session("garbage", now()).is_none());
+    }
+
+    #[test]
+    fn api_tokens_carry_their_key_and_only_the_digest_is_kept() {
+        let id = portal_domain::staff::ApiKeyId::parse("k-1").unwrap();
+        let name = portal_domain::staff::KeyName::parse("ERP").unwrap();
+        let (key, token) = new_api_key(id.clone(), name, OffsetDateTime::UNIX_EPOCH);
+        assert!(!token.contains(&key.digest));
+        let (parsed, secret) = parse_api_token(&token).unwrap();
+        assert_eq!(parsed, id);
+        assert!(api_secret_matches(secret, &key.digest));
+        let (_, other) =
+            new_api_key(id.clone(), portal_domain::staff::KeyName::parse("x").unwrap(), OffsetDateTime::UNIX_EPOCH);
+        assert!(!api_secret_matches(parse_api_token(&other).unwrap().1, &key.digest));
+        for bad in ["", "ptl_", "ptl_k-1", "ptl_k-1.short", "xyz_k-1.", "ptl_K!.aaaa", &token.replace("ptl_", "")] {
+            assert!(parse_api_token(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

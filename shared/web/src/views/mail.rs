@@ -13,15 +13,26 @@ pub struct MailContent {
 /// The magic-link email. `link` is absolute.
 pub fn login_link(locale: Locale, settings: &BusinessSettings, link: &str) -> MailContent {
     let t = i18n::texts(locale);
+    link_mail(locale, settings, link, t.mail_login_subject, t.mail_login_intro)
+}
+
+/// The invitation staff send a contact: a login link that lasts longer. `link` is absolute.
+pub fn invitation(locale: Locale, settings: &BusinessSettings, link: &str) -> MailContent {
+    let t = i18n::texts(locale);
+    link_mail(locale, settings, link, t.mail_invite_subject, t.mail_invite_intro)
+}
+
+fn link_mail(locale: Locale, settings: &BusinessSettings, link: &str, subject: &str, intro: &str) -> MailContent {
+    let t = i18n::texts(locale);
     let business = settings.display_name();
-    let subject = format!("{} · {business}", t.mail_login_subject);
-    let text = format!("{}\n\n{link}\n\n{}\n\n— {business}\n", t.mail_login_intro, t.mail_login_ignore);
+    let subject = format!("{subject} · {business}");
+    let text = format!("{intro}\n\n{link}\n\n{}\n\n— {business}\n", t.mail_login_ignore);
     let html = html! {
         (DOCTYPE)
         html lang=(locale.tag()) {
             head { meta charset="utf-8"; title { (subject) } }
             body style="font-family:Arial,sans-serif;color:#1d2327" {
-                p { (t.mail_login_intro) }
+                p { (intro) }
                 p {
                     a href=(link) style={"display:inline-block;padding:10px 18px;border-radius:4px;color:#fff;text-decoration:none;background:" (settings.brand_colour.as_str())} {
                         (t.mail_login_button)

@@ -1,0 +1,95 @@
+//! API keys: staff create named keys (the token is shown once), list them
+//! and revoke them.
+
+use lambda_http::http::StatusCode;
+use portal_domain::ports::StoreError;
+use portal_domain::staff::{ApiKey, ApiKeyId, KeyName};
+use portal_web::api::{self, ApiError, ApiResult};
+use portal_web::{AppState, Request, tokens};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// A key as the API shows it: never its secret or digest.
+#[derive(Debug, Serialize)]
+pub struct KeyView {
+    pub id: ApiKeyId,
+    pub name: KeyName,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_used_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+impl From<&ApiKey> for KeyView {
+    fn from(key: &ApiKey) -> Self {
+        KeyView {
+            id: key.id.clone(),
+            name: key.name.clone(),
+            created_at: key.created_at,
+            last_used_at: key.last_used_at,
+            revoked_at: key.revoked_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewKey {
+    pub name: KeyName,
+}
+
+/// A created key and its token: the only time the token is shown.
+#[derive(Debug, Serialize)]
+pub struct CreatedKey {
+    pub key: KeyView,
+    pub token: String,
+}
+
+/// Creates and stores a key; used by the API and by the admin CLI.
+pub async fn create_key(state: &AppState, name: KeyName) -> Result<CreatedKey, StoreError> {
+    let id = ApiKeyId::parse(&state.ids.new_id()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let (key, token) = tokens::new_api_key(id, name, state.clock.now());
+    state.store.create_api_key(&key).await?;
+    tracing::info!(key = %key.id, name = key.name.as_str(), "API key created");
+    Ok(CreatedKey { key: KeyView::from(&key), token })
+}
+
+/// `GET /api/v1/keys`: every key, revoked ones included.
+pub async fn list(state: &AppState) -> ApiResult {
+    let keys = state.store.api_keys().await?;
+    let items: Vec<KeyView> = keys.iter().map(KeyView::from).collect();
+    api::json(StatusCode::OK, &serde_json::json!({ "items": items }))
+}
+
+/// `POST /api/v1/keys` `{"name"}` → 201 with the token.
+pub async fn create(state: &AppState, request: &Request) -> ApiResult {
+    let body: NewKey = api::body(request)?;
+    let created = create_key(state, body.name).await?;
+    api::json(StatusCode::CREATED, &created)
+}
+
+/// `DELETE /api/v1/keys/{id}`: the key stops working at once. Revoking a
+/// revoked key is a no-op.
+pub async fn revoke(state: &AppState, id: &str) -> ApiResult {
+    let id = ApiKeyId::parse(id).map_err(|_| ApiError::not_found("API key"))?;
+    for _ in 0..3 {
+        let Some(stored) = state.store.api_key(&id).await? else { return Err(ApiError::not_found("API key")) };
+        if !stored.value.is_active() {
+            return api::no_content();
+        }
+        let mut key = stored.value;
+        key.revoked_at = Some(state.clock.now());
+        match state.store.update_api_key(&key, stored.version).await {
+            Ok(()) => {
+                tracing::info!(key = %key.id, "API key revoked");
+                return api::no_content();
+            }
+            // Its last-used time moved under us: read again.
+            Err(StoreError::Conflict(_)) => continue,
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Err(ApiError::internal(format!("API key {id} kept changing")))
+}
