@@ -75,6 +75,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("    {}  (supplier)", demo::SUPPLIER_EMAIL);
     println!("  then open the mailed link from the outbox: {public_url}{}", portal_dev_server::outbox::LIST_PATH);
     println!("  Shareable document links (no login needed): {public_url}{}", portal_dev_server::links_page::PATH);
+    // A key per run, so the staff API can be tried at once (the admin CLI makes lasting ones).
+    let key_name = portal_domain::staff::KeyName::parse("local dev server").expect("a valid key name");
+    let key = portal_staff_api::keys::create_key(&state, key_name).await?;
+    println!("  Staff API: {public_url}/api/v1 (described at {public_url}{})", portal_web::routes::API_OPENAPI.path);
+    println!("    with this run's key: Authorization: Bearer {}", key.token);
     println!("  Stop with Ctrl-C.");
     tokio::select! {
         _ = portal_dev_server::serve(listener, state) => {}

@@ -1,6 +1,7 @@
 //! End-to-end tests: the local server on loopback, driven over HTTP.
 
 mod actions;
+mod admin;
 mod api;
 mod catalog;
 mod dashboard;
