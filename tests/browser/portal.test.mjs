@@ -18,6 +18,7 @@ import { chromium } from 'playwright-core';
 const BASE = (process.env.PORTAL_URL ?? '').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DEMO_EMAIL = 'ana@ferreteria-lopez.es';
+const STAFF_KEY = process.env.PORTAL_STAFF_KEY ?? '';
 const CONTACT_NAME = 'Ferretería Hermanos López S.L.';
 const ARTIFACTS = new URL('./artifacts/', import.meta.url);
 
@@ -774,5 +775,52 @@ test('a contact pays an invoice by card through the checkout and sees it paid', 
     assert.equal(await text(page.getByRole('heading', { level: 1 })), mails[1][1]);
     const body = await text(page.locator('main'));
     assert.ok(body.includes('La factura está pagada.'), `the receipt does not say the invoice is paid: ${body}`);
+  });
+});
+
+/** Calls the staff API with the run's key. */
+async function staffApi(method, path) {
+  const response = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${STAFF_KEY}`, 'content-type': 'application/json' },
+    body: method === 'GET' ? undefined : '{}',
+  });
+  assert.equal(response.status, 200, `${method} ${path} answered ${response.status}`);
+  return response.json();
+}
+
+test('staff rotate a document link: the old link and the browser that opened it stop, the new one works', async (t) => {
+  const step = journey(t);
+  assert.match(STAFF_KEY, /^ptl_/, 'run.sh passes the server\'s staff key as PORTAL_STAFF_KEY');
+  const INVOICE_PATH = '/documents/invoices/d-f2026-0125';
+  const linkPath = (url) => new URL(url).pathname;
+  const first = await staffApi('GET', '/api/v1/documents/d-f2026-0125/link');
+
+  const { context, page } = await newPage();
+  t.after(() => context.close());
+  await step('the current link opens the invoice', async () => {
+    await goto(page, linkPath(first.url));
+    assert.equal(path(page), INVOICE_PATH, `the link landed on ${page.url()}`);
+  });
+
+  const rotated = await staffApi('POST', '/api/v1/documents/d-f2026-0125/link/rotate');
+  assert.notEqual(rotated.url, first.url);
+
+  await step('after the rotation the same browser no longer sees the invoice', async () => {
+    await goto(page, INVOICE_PATH);
+    assert.notEqual(path(page), INVOICE_PATH, `still on the invoice: ${page.url()}`);
+  });
+
+  await step('the old link is refused with an explanation, the new one opens the invoice', async () => {
+    const fresh = await newPage();
+    try {
+      await fresh.page.goto(`${BASE}${linkPath(first.url)}`);
+      const body = await text(fresh.page.locator('body'));
+      assert.match(body, /no es válido|sustituido/i, `the old link shows: ${body.slice(0, 200)}`);
+      await goto(fresh.page, linkPath(rotated.url));
+      assert.equal(path(fresh.page), INVOICE_PATH, `the new link landed on ${fresh.page.url()}`);
+    } finally {
+      await fresh.context.close();
+    }
   });
 });

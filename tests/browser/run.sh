@@ -90,5 +90,7 @@ if [[ -z "$ready" ]]; then
   exit 1
 fi
 echo "run.sh: portal at $url (data in $work/data)" >&2
+# The staff API key the server printed for this run (the tests act as staff with it).
+staff_key=$(grep -o 'Bearer ptl_[^ ]*' "$work/server.log" | head -n1 | cut -d' ' -f2)
 
-PORTAL_URL=$url CHROMIUM_PATH=$chromium_bin timeout 300 node --test portal.test.mjs
+PORTAL_URL=$url PORTAL_STAFF_KEY=$staff_key CHROMIUM_PATH=$chromium_bin timeout 300 node --test portal.test.mjs

@@ -27,9 +27,8 @@ pub async fn comment(state: &AppState, request: &Request) -> WebResult {
     }
     let body = CommentBody::parse(action.field("body")).map_err(|_| action.refuse(Problem::CommentInvalid))?;
     let now = state.clock.now();
-    let hour = now.unix_timestamp().div_euclid(3600);
-    let hour_ends = time::OffsetDateTime::from_unix_timestamp((hour + 1) * 3600).unwrap_or(now);
-    let count = state.store.count_attempt(&format!("comment#{}#{hour}", document.id), hour_ends).await?;
+    let thread = format!("comment#{}", document.id);
+    let count = portal_web::limits::count_attempt(state.store.as_ref(), &thread, now, 3600).await?;
     if count > COMMENTS_PER_HOUR {
         return Err(action.refuse(Problem::TooManyRequests));
     }

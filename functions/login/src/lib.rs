@@ -10,7 +10,7 @@ use portal_domain::{BusinessSettings, EmailAddress};
 use portal_web::error::Problem;
 use portal_web::routes::url;
 use portal_web::views::{mail, pages};
-use portal_web::{AppState, Body, Request, Response, WebError, WebResult, auth, csrf, http, respond, tokens};
+use portal_web::{AppState, Body, Request, Response, WebError, WebResult, auth, csrf, http, limits, respond, tokens};
 use time::OffsetDateTime;
 
 /// Links mailed to one address per window; further requests answer the same but send nothing.
@@ -62,15 +62,15 @@ pub async fn request_link(state: &AppState, request: &Request) -> WebResult {
     };
 
     let now = state.clock.now();
-    let window = now.unix_timestamp().div_euclid(RATE_WINDOW_SECONDS);
-    let window_ends = OffsetDateTime::from_unix_timestamp((window + 1) * RATE_WINDOW_SECONDS).unwrap_or(now);
     let ip = http::client_ip(request);
-    let ip_count = state.store.count_attempt(&format!("login-ip#{ip}#{window}"), window_ends).await?;
+    let store = state.store.as_ref();
+    let ip_count = limits::count_attempt(store, &format!("login-ip#{ip}"), now, RATE_WINDOW_SECONDS).await?;
     if ip_count > REQUESTS_PER_IP {
         return Err(Problem::TooManyRequests.into());
     }
     let email_key = tokens::digest_hex(email.as_str());
-    let email_count = state.store.count_attempt(&format!("login-email#{email_key}#{window}"), window_ends).await?;
+    let email_count =
+        limits::count_attempt(store, &format!("login-email#{email_key}"), now, RATE_WINDOW_SECONDS).await?;
     let started = std::time::Instant::now();
     if email_count <= LINKS_PER_EMAIL {
         send_link_if_allowed(state, &settings, &email, now).await?;

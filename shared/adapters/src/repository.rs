@@ -436,6 +436,13 @@ impl LoginTokenStore for TableStore {
     async fn count_attempt(&self, bucket: &str, window_ends: OffsetDateTime) -> StoreResult<u64> {
         self.table.increment(&keys::attempts(bucket), window_ends.unix_timestamp()).await.map_err(map_err)
     }
+
+    async fn attempts_so_far(&self, bucket: &str, now: OffsetDateTime) -> StoreResult<u64> {
+        let item = self.table.get(&keys::attempts(bucket)).await.map_err(map_err)?;
+        // TTL deletion is lazy in DynamoDB: expiry is checked here too.
+        let live = item.filter(|i| i.expires_at.is_none_or(|at| at > now.unix_timestamp()));
+        Ok(live.map_or(0, |i| i.version))
+    }
 }
 
 /// The listing entries an active product has (none for an inactive one).

@@ -162,6 +162,8 @@ pub trait LoginTokenStore: Send + Sync {
     /// Counts one more attempt in a fixed window named `bucket`, returning the
     /// count so far; the counter disappears after `window_ends`.
     async fn count_attempt(&self, bucket: &str, window_ends: OffsetDateTime) -> StoreResult<u64>;
+    /// The count so far in `bucket` (0 when none or gone at `now`), without counting.
+    async fn attempts_so_far(&self, bucket: &str, now: OffsetDateTime) -> StoreResult<u64>;
 }
 
 /// Which part of the catalog a page shows.
