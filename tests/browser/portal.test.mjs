@@ -398,16 +398,43 @@ test('staff follow the acceptance mail to the accepted quote', async (t) => {
     assert.match(await text(page.getByRole('heading', { level: 1 })), subject);
   });
 
-  await step('its document link opens the accepted quote', async () => {
-    const link = page.locator('main a[href*="/links/"]').first();
-    const href = await link.getAttribute('href');
-    assert.match(href ?? '', new RegExp(`^${BASE.replace(/[.]/g, '\\.')}/links/[^/]+$`), `mail links to ${href}`);
-    const body = await text(page.locator('main'));
-    assert.ok(body.includes(`Ver el documento: ${href}`), `no "Ver el documento: ${href}" in the mail: ${body}`);
+  let staffHref;
+  await step('its link leads to the staff login, which mails the staff member a link', async () => {
+    const link = page.locator('main a[href*="/staff/documents/"]').first();
+    staffHref = await link.getAttribute('href');
+    assert.equal(staffHref, `${BASE}/staff/documents/d-p2026-0040`, `mail links to ${staffHref}`);
     await submit(page, link);
-    assert.equal(path(page), QUOTE_PATH, `the mail's link landed on ${page.url()}`);
-    await assertAccepted(page, SIGNER);
+    assert.equal(path(page), '/staff/login', `the mail's link landed on ${page.url()}`);
+    await page.getByLabel('Correo electrónico').fill(STAFF_EMAIL);
+    await submit(page, page.getByRole('button', { name: 'Enviar enlace' }));
+    assert.match(await text(page.getByRole('heading', { level: 1 })), /Revisa tu correo/);
+  });
+
+  await step('the staff login link opens the staff view of the accepted quote', async () => {
+    await goto(page, '/dev/outbox');
+    const row = page.locator('tbody tr').filter({ hasText: STAFF_EMAIL }).filter({ hasText: 'Tu enlace de acceso' }).first();
+    await submit(page, row.getByRole('link').first());
+    const login = page.locator('main a[href*="/staff/login/confirm"]').first();
+    await submit(page, login);
+    await submit(page, page.getByRole('button', { name: 'Entrar' }));
+    assert.equal(path(page), '/staff/documents/d-p2026-0040', `staff landed on ${page.url()}`);
+    const notice = await text(page.locator('#answer'));
+    assert.ok(notice.includes(`Aceptado por ${SIGNER}`), `#answer is ${JSON.stringify(notice)}`);
+    await page.getByRole('heading', { name: 'Historial completo', level: 2 }).waitFor({ state: 'visible' });
+    await page.getByRole('heading', { name: 'Enlace para compartir', level: 2 }).waitFor({ state: 'visible' });
     await screenshot(page, 'staff-accepted-quote');
+  });
+
+  await step('the staff view has no axe violations', async () => {
+    await assertAccessible(page, 'the staff view of an accepted quote');
+  });
+
+  await step('staff reply in the thread', async () => {
+    await page.getByLabel('Responder al contacto (recibirá un correo)').fill('Gracias, empezamos la próxima semana.');
+    await submit(page, page.getByRole('button', { name: 'Enviar respuesta' }));
+    assert.match(await text(page.getByRole('status')), /Respuesta enviada/);
+    const thread = await text(page.locator('ol.comments'));
+    assert.ok(thread.includes('Gracias, empezamos la próxima semana.'), `thread: ${thread}`);
   });
 
   await step('the browser reported no errors', () => {

@@ -165,7 +165,7 @@ fn apply_content(document: &mut Document, content: DocumentInput, contact: &Cont
     Ok(())
 }
 
-async fn find(state: &AppState, id: &str) -> Result<Document, ApiError> {
+pub async fn find(state: &AppState, id: &str) -> Result<Document, ApiError> {
     let id = DocumentId::parse(id).map_err(|_| ApiError::not_found("document"))?;
     state.store.document(&id).await?.ok_or_else(|| ApiError::not_found("document"))
 }
@@ -360,12 +360,42 @@ pub struct TransferReceived {
 /// receipt. The same reference twice records one payment (200 the second time).
 pub async fn record_transfer(state: &AppState, request: &Request, id: &str) -> ApiResult {
     let body: TransferReceived = api::body(request)?;
+    let outcome = transfer_received(state, id, body).await?;
+    let status = if outcome.recorded_now { StatusCode::CREATED } else { StatusCode::OK };
+    api::json(status, &serde_json::json!({ "payment": outcome.payment, "document": view(state, &outcome.document) }))
+}
+
+/// What recording a transfer did.
+#[derive(Debug)]
+pub struct TransferOutcome {
+    pub document: Document,
+    pub payment: Option<Payment>,
+    /// `false`: this reference had been recorded before; nothing changed.
+    pub recorded_now: bool,
+}
+
+/// Records a bank transfer staff saw arrive (the API and the staff pages).
+pub async fn transfer_received(
+    state: &AppState,
+    id: &str,
+    body: TransferReceived,
+) -> Result<TransferOutcome, ApiError> {
     let at = body.received_at.unwrap_or_else(|| state.clock.now());
     if at > state.clock.now() {
         return Err(ApiError::invalid("received_at", "A transfer cannot arrive in the future."));
     }
     for _ in 0..ATTEMPTS {
         let invoice = find(state, id).await?;
+        let key = format!("{}#{}", Gateway::BankTransfer.slug(), body.reference.as_str());
+        let already = state
+            .store
+            .payments(&invoice.id)
+            .await?
+            .into_iter()
+            .find(|p| p.gateway == Gateway::BankTransfer && p.reference == body.reference);
+        if let Some(earlier) = already {
+            return Ok(TransferOutcome { document: invoice, payment: Some(earlier), recorded_now: false });
+        }
         let amount = Money::new(body.amount_minor, invoice.currency);
         let applied = invoice.apply_payment(amount).map_err(|refusal| match refusal {
             PaymentRefusal::NotPayable => {
@@ -394,7 +424,7 @@ pub async fn record_transfer(state: &AppState, request: &Request, id: &str) -> A
         };
         let record = PaymentRecord {
             invoice: invoice.id.clone(),
-            key: format!("{}#{}", Gateway::BankTransfer.slug(), body.reference.as_str()),
+            key,
             payment: Some(payment.clone()),
             document: Some(updated.clone()),
             events: vec![actions::event(state, &invoice, ActivityKind::PaymentReceived { amount })],
@@ -403,22 +433,10 @@ pub async fn record_transfer(state: &AppState, request: &Request, id: &str) -> A
         match state.store.record_payment(&record).await {
             Ok(Recorded::Now) => {
                 tracing::info!(invoice = %invoice.id, amount = amount.minor, "bank transfer recorded");
-                return api::json(
-                    StatusCode::CREATED,
-                    &serde_json::json!({ "payment": payment, "document": view(state, &updated) }),
-                );
+                return Ok(TransferOutcome { document: updated, payment: Some(payment), recorded_now: true });
             }
-            Ok(Recorded::Before) => {
-                let current = find(state, id).await?;
-                let payments = state.store.payments(&current.id).await?;
-                let earlier =
-                    payments.into_iter().find(|p| p.gateway == Gateway::BankTransfer && p.reference == body.reference);
-                return api::json(
-                    StatusCode::OK,
-                    &serde_json::json!({ "payment": earlier, "document": view(state, &current) }),
-                );
-            }
-            Err(StoreError::Conflict(_)) => continue,
+            // Recorded by a concurrent request: read again, which finds it.
+            Ok(Recorded::Before) | Err(StoreError::Conflict(_)) => continue,
             Err(other) => return Err(other.into()),
         }
     }
@@ -454,6 +472,13 @@ pub struct Reply {
 /// contact is told by email with a link to the document.
 pub async fn reply(state: &AppState, request: &Request, id: &str) -> ApiResult {
     let body: Reply = api::body(request)?;
+    let comment = staff_reply(state, id, body).await?;
+    api::json(StatusCode::CREATED, &comment)
+}
+
+/// Adds a staff reply to a document's thread and owes the contact a mail
+/// (the API and the staff pages).
+pub async fn staff_reply(state: &AppState, id: &str, body: Reply) -> Result<Comment, ApiError> {
     let document = find(state, id).await?;
     let settings = state.store.business_settings().await?.ok_or_else(|| ApiError::internal("settings missing"))?;
     let contact = state
@@ -475,7 +500,7 @@ pub async fn reply(state: &AppState, request: &Request, id: &str) -> ApiResult {
     let event = actions::event(state, &document, ActivityKind::Commented);
     let notifications = actions::to_contact(state, &contact, NotificationKind::StaffReplied, &document, Some(&comment));
     state.store.add_comment(&comment, &event, &notifications).await?;
-    api::json(StatusCode::CREATED, &comment)
+    Ok(comment)
 }
 
 /// The document's current access link.
@@ -487,7 +512,7 @@ pub struct LinkView {
     pub usable: bool,
 }
 
-fn link_view(state: &AppState, document: &Document) -> LinkView {
+pub fn link_view(state: &AppState, document: &Document) -> LinkView {
     let token = state.keys.document_link_token(&document.id, &document.access_link.nonce);
     LinkView {
         url: format!("{}{}", state.config.public_url, url::document_link(&token)),
@@ -502,8 +527,8 @@ pub async fn link(state: &AppState, id: &str) -> ApiResult {
     api::json(StatusCode::OK, &link_view(state, &document))
 }
 
-/// Changes the document's link: its nonce, its expiry, or both.
-async fn change_link(state: &AppState, id: &str, change: impl Fn(&mut AccessLink)) -> ApiResult {
+/// Changes the document's link: its nonce, its expiry, or both (the API and the staff pages).
+pub async fn change_link(state: &AppState, id: &str, change: impl Fn(&mut AccessLink)) -> Result<Document, ApiError> {
     for _ in 0..ATTEMPTS {
         let document = find(state, id).await?;
         let mut updated = document.clone();
@@ -511,7 +536,7 @@ async fn change_link(state: &AppState, id: &str, change: impl Fn(&mut AccessLink
         updated.content_version += 1;
         let change = DocumentChange { document: updated, events: Vec::new(), notifications: Vec::new() };
         match state.store.apply_change(&change).await {
-            Ok(()) => return api::json(StatusCode::OK, &link_view(state, &change.document)),
+            Ok(()) => return Ok(change.document),
             Err(StoreError::Conflict(_)) => continue,
             Err(other) => return Err(other.into()),
         }
@@ -519,10 +544,19 @@ async fn change_link(state: &AppState, id: &str, change: impl Fn(&mut AccessLink
     Err(ApiError::conflict("version_mismatch", "The document kept changing; retry."))
 }
 
+/// A link expiry staff may set: in the future, or none.
+pub fn check_link_expiry(state: &AppState, expires_at: Option<OffsetDateTime>) -> Result<(), ApiError> {
+    if expires_at.is_some_and(|at| at <= state.clock.now()) {
+        return Err(ApiError::invalid("expires_at", "The expiry must be in the future (or null for never)."));
+    }
+    Ok(())
+}
+
 /// `POST /api/v1/documents/{id}/link/rotate`: a new link; every earlier link
 /// and every browser that opened one stop working at once.
 pub async fn rotate_link(state: &AppState, id: &str) -> ApiResult {
-    change_link(state, id, |link| link.nonce = tokens::new_link_nonce()).await
+    let document = change_link(state, id, |link| link.nonce = tokens::new_link_nonce()).await?;
+    api::json(StatusCode::OK, &link_view(state, &document))
 }
 
 #[derive(Debug, Deserialize)]
@@ -536,9 +570,36 @@ pub struct LinkExpiry {
 /// `PUT /api/v1/documents/{id}/link/expiry` `{"expires_at": "…" | null}`.
 pub async fn set_link_expiry(state: &AppState, request: &Request, id: &str) -> ApiResult {
     let body: LinkExpiry = api::body(request)?;
-    if body.expires_at.is_some_and(|at| at <= state.clock.now()) {
-        return Err(ApiError::invalid("expires_at", "The expiry must be in the future (or null for never)."));
-    }
+    check_link_expiry(state, body.expires_at)?;
     let expires_at = body.expires_at;
-    change_link(state, id, move |link| link.expires_at = expires_at).await
+    let document = change_link(state, id, move |link| link.expires_at = expires_at).await?;
+    api::json(StatusCode::OK, &link_view(state, &document))
+}
+
+/// Staff confirm a sales order placed from the portal (pending → confirmed).
+pub async fn confirm_sales_order(state: &AppState, id: &str) -> Result<Document, ApiError> {
+    for _ in 0..ATTEMPTS {
+        let document = find(state, id).await?;
+        let status = document
+            .transition(DocumentAction::Confirm, &Actor::Staff, state.clock.today())
+            .ok()
+            .filter(|_| document.kind == DocumentKind::SalesOrder)
+            .ok_or_else(|| {
+                ApiError::conflict("transition_not_allowed", "Only a pending sales order can be confirmed.")
+            })?;
+        let mut updated = document.clone();
+        updated.status = status;
+        updated.content_version += 1;
+        let change = DocumentChange {
+            events: vec![actions::event(state, &document, ActivityKind::StatusChanged { to: status })],
+            document: updated,
+            notifications: Vec::new(),
+        };
+        match state.store.apply_change(&change).await {
+            Ok(()) => return Ok(change.document),
+            Err(StoreError::Conflict(_)) => continue,
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Err(ApiError::conflict("version_mismatch", "The document kept changing; retry."))
 }

@@ -113,6 +113,18 @@ pub fn contact_activity_position(contact: &ContactId, at: OffsetDateTime, event_
     IndexKey::new(contact_activity(contact), format!("{}#{event_id}", sortable_timestamp(at)))
 }
 
+/// GSI2: every event of the business, for the staff home.
+pub const BUSINESS_ACTIVITY: &str = "STAFF#ACTIVITY";
+
+pub fn business_activity_position(at: OffsetDateTime, event_id: &str) -> IndexKey {
+    IndexKey::new(BUSINESS_ACTIVITY, format!("{}#{event_id}", sortable_timestamp(at)))
+}
+
+/// A staff magic-link token, by its SHA-256.
+pub fn staff_login_token(digest: &str) -> Key {
+    Key::new(format!("STAFFLOGIN#{digest}"), "LOGIN")
+}
+
 /// Comments live in their document's partition, oldest first.
 pub fn comment(document: &DocumentId, at: OffsetDateTime, comment_id: &str) -> Key {
     Key::new(format!("DOC#{document}"), format!("{COMMENT_PREFIX}{}#{comment_id}", sortable_timestamp(at)))

@@ -109,6 +109,7 @@ fn activity_item(event: &ActivityEvent) -> StoreResult<Item> {
     let json = to_json(event)?;
     let mut item = Item::new(keys::activity(&event.document_id, event.at, &event.id), json.clone());
     item.gsi1 = Some(keys::contact_activity_position(&event.contact_id, event.at, &event.id));
+    item.gsi2 = Some(keys::business_activity_position(event.at, &event.id));
     item.summary = Some(json);
     Ok(item)
 }
@@ -381,6 +382,14 @@ impl ActivityStore for TableStore {
         summaries(page.items)
     }
 
+    async fn business_activity(&self, limit: u32) -> StoreResult<Vec<ActivityEvent>> {
+        let mut query = Query::new(Index::Gsi2, keys::BUSINESS_ACTIVITY);
+        query.descending = true;
+        query.limit = limit;
+        let page = self.table.query(&query).await.map_err(map_err)?;
+        summaries(page.items)
+    }
+
     async fn document_activity(&self, document: &DocumentId, limit: u32) -> StoreResult<Vec<ActivityEvent>> {
         let mut query = Query::new(Index::Table, keys::document(document).pk);
         query.sort = SortCondition::BeginsWith(keys::ACTIVITY_PREFIX.to_string());
@@ -399,6 +408,53 @@ struct StoredLoginToken {
     expires_at: OffsetDateTime,
 }
 
+impl Expiring for StoredLoginToken {
+    fn expires_at(&self) -> OffsetDateTime {
+        self.expires_at
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredStaffLogin {
+    email: EmailAddress,
+    #[serde(with = "time::serde::rfc3339")]
+    expires_at: OffsetDateTime,
+}
+
+impl Expiring for StoredStaffLogin {
+    fn expires_at(&self) -> OffsetDateTime {
+        self.expires_at
+    }
+}
+
+/// A single-use token's stored form.
+trait Expiring {
+    fn expires_at(&self) -> OffsetDateTime;
+}
+
+impl TableStore {
+    /// Removes and returns a single-use token if it exists and is unexpired.
+    /// Deleting on the version read makes the spend single-use under races:
+    /// of two concurrent spenders, one delete's condition fails.
+    async fn spend_once<T: DeserializeOwned + Expiring>(
+        &self,
+        key: crate::table::Key,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<T>> {
+        let Some(item) = self.table.get(&key).await.map_err(map_err)? else {
+            return Ok(None);
+        };
+        match self.table.write(Write::Delete { key, condition: Condition::VersionIs(item.version) }).await {
+            Ok(()) => {}
+            Err(TableError::ConditionFailed { .. }) => return Ok(None),
+            Err(other) => return Err(map_err(other)),
+        }
+        let stored: T = from_json(&item.data)?;
+        // TTL deletion is lazy in DynamoDB: expiry is always checked here too.
+        Ok((stored.expires_at() > now).then_some(stored))
+    }
+}
+
 #[async_trait]
 impl LoginTokenStore for TableStore {
     async fn save_login_token(&self, token: &LoginToken) -> StoreResult<()> {
@@ -409,23 +465,9 @@ impl LoginTokenStore for TableStore {
     }
 
     async fn spend_login_token(&self, digest: &str, now: OffsetDateTime) -> StoreResult<Option<LoginToken>> {
-        let key = keys::login_token(digest);
-        let Some(item) = self.table.get(&key).await.map_err(map_err)? else {
+        let Some(stored) = self.spend_once::<StoredLoginToken>(keys::login_token(digest), now).await? else {
             return Ok(None);
         };
-        // Deleting on the version read makes the spend single-use under races:
-        // of two concurrent spenders, one delete's condition fails.
-        let spent = self.table.write(Write::Delete { key, condition: Condition::VersionIs(item.version) }).await;
-        match spent {
-            Ok(()) => {}
-            Err(TableError::ConditionFailed { .. }) => return Ok(None),
-            Err(other) => return Err(map_err(other)),
-        }
-        let stored: StoredLoginToken = from_json(&item.data)?;
-        // TTL deletion is lazy in DynamoDB: expiry is always checked here too.
-        if stored.expires_at <= now {
-            return Ok(None);
-        }
         Ok(Some(LoginToken {
             digest: digest.to_string(),
             contact_id: stored.contact_id,
@@ -791,6 +833,23 @@ impl StaffStore for TableStore {
         item.expires_at = Some(request.expires_at.unix_timestamp());
         item.version = 2;
         self.table.write(Write::Put { item, condition: Condition::VersionIs(1) }).await.map_err(map_err)
+    }
+
+    async fn save_staff_login(
+        &self,
+        digest: &str,
+        email: &EmailAddress,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let stored = StoredStaffLogin { email: email.clone(), expires_at };
+        let mut item = Item::new(keys::staff_login_token(digest), to_json(&stored)?);
+        item.expires_at = Some(expires_at.unix_timestamp());
+        self.table.write(Write::Put { item, condition: Condition::NotExists }).await.map_err(map_err)
+    }
+
+    async fn spend_staff_login(&self, digest: &str, now: OffsetDateTime) -> StoreResult<Option<EmailAddress>> {
+        let stored = self.spend_once::<StoredStaffLogin>(keys::staff_login_token(digest), now).await?;
+        Ok(stored.map(|s| s.email))
     }
 
     async fn release_request(&self, scope: &str) -> StoreResult<()> {

@@ -149,6 +149,8 @@ pub trait OutboxStore: Send + Sync {
 pub trait ActivityStore: Send + Sync {
     /// The contact's latest events, newest first.
     async fn contact_activity(&self, contact: &ContactId, limit: u32) -> StoreResult<Vec<ActivityEvent>>;
+    /// The business's latest events across every contact, newest first (the staff home).
+    async fn business_activity(&self, limit: u32) -> StoreResult<Vec<ActivityEvent>>;
     /// A document's latest `limit` events, oldest first.
     async fn document_activity(&self, document: &DocumentId, limit: u32) -> StoreResult<Vec<ActivityEvent>>;
 }
@@ -300,6 +302,12 @@ pub trait StaffStore: Send + Sync {
     async fn complete_request(&self, request: &IdempotentRequest) -> StoreResult<()>;
     /// Forgets a reservation whose request failed, so a retry runs again.
     async fn release_request(&self, scope: &str) -> StoreResult<()>;
+    /// Keeps a staff magic-link token (by its digest) until `expires_at`.
+    async fn save_staff_login(&self, digest: &str, email: &EmailAddress, expires_at: OffsetDateTime)
+    -> StoreResult<()>;
+    /// Removes and returns the staff email of an unexpired token; of
+    /// concurrent callers, exactly one gets it.
+    async fn spend_staff_login(&self, digest: &str, now: OffsetDateTime) -> StoreResult<Option<EmailAddress>>;
 }
 
 /// Everything the portal keeps.

@@ -129,3 +129,54 @@ pub fn grant_document_access(state: &AppState, response: &mut Response<Body>, do
     };
     http::add_cookie(response, &cookie);
 }
+
+pub fn staff_cookie_name(state: &AppState) -> &'static str {
+    if state.config.secure_cookies { "__Host-portal_staff" } else { "portal_staff" }
+}
+
+/// A logged-in staff member, and the settings that list them.
+#[derive(Debug, Clone)]
+pub struct StaffMember {
+    pub email: portal_domain::EmailAddress,
+    pub settings: portal_domain::BusinessSettings,
+}
+
+/// The logged-in staff member, if the staff cookie is valid and their email
+/// is still among the settings' staff emails (removing it ends the session).
+pub async fn current_staff(state: &AppState, request: &Request) -> Result<Option<StaffMember>, WebError> {
+    let Some(token) = http::cookie(request, staff_cookie_name(state)) else { return Ok(None) };
+    let Some(email) = state.keys.verify_staff_session(&token, state.clock.now()) else { return Ok(None) };
+    let settings = state.business_settings().await?;
+    Ok(settings.staff_emails.contains(&email).then_some(StaffMember { email, settings }))
+}
+
+/// The staff member, or a redirect to the staff login that comes back here.
+pub async fn require_staff(state: &AppState, request: &Request) -> Result<StaffMember, WebError> {
+    current_staff(state, request)
+        .await?
+        .ok_or_else(|| WebError::StaffLoginRequired { next: request.uri().path().to_string() })
+}
+
+pub fn start_staff_session(state: &AppState, response: &mut Response<Body>, email: &portal_domain::EmailAddress) {
+    let now = state.clock.now();
+    let (token, expires_at) = state.keys.issue_staff_session(email, now);
+    let cookie = SetCookie {
+        name: staff_cookie_name(state),
+        value: &token,
+        path: "/",
+        max_age: Some((expires_at - now).whole_seconds()),
+        secure: state.config.secure_cookies,
+    };
+    http::add_cookie(response, &cookie);
+}
+
+pub fn end_staff_session(state: &AppState, response: &mut Response<Body>) {
+    let cookie = SetCookie {
+        name: staff_cookie_name(state),
+        value: "",
+        path: "/",
+        max_age: Some(0),
+        secure: state.config.secure_cookies,
+    };
+    http::add_cookie(response, &cookie);
+}

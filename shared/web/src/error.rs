@@ -263,6 +263,14 @@ pub enum WebError {
     /// The page needs a logged-in contact: sent to the login page.
     #[error("login required")]
     LoginRequired,
+    /// The page needs a logged-in staff member: sent to the staff login,
+    /// which returns to `next`.
+    #[error("staff login required")]
+    StaffLoginRequired { next: String },
+    /// A refusal whose message was written for this case (staff pages), with
+    /// its status and a link back.
+    #[error("{status}: {message} (back to {back})")]
+    Message { status: StatusCode, message: String, back: String },
     /// A fault: the user sees a generic apology, the log gets the cause.
     #[error("internal error: {0}")]
     Internal(String),

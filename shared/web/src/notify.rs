@@ -53,13 +53,25 @@ pub struct DrainReport {
     pub storage_errors: usize,
 }
 
-/// The absolute URL that opens `document` for a recipient: the portal page for
-/// contacts with portal access, the document's link for everyone else.
-pub fn document_url(state: &AppState, document: &portal_domain::Document, portal_user: bool) -> String {
-    let path = if portal_user {
-        url::document(document.kind, &document.id)
-    } else {
-        url::document_link(&state.keys.document_link_token(&document.id, &document.access_link.nonce))
+/// Who a mail about a document goes to, which decides the link it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// Staff: the staff view (history, reply box, link controls, quick actions).
+    Staff,
+    /// A contact with portal access: the portal page.
+    PortalContact,
+    /// A contact without portal access: the document's shareable link.
+    LinkHolder,
+}
+
+/// The absolute URL that opens `document` for `reader`.
+pub fn document_url(state: &AppState, document: &portal_domain::Document, reader: Reader) -> String {
+    let path = match reader {
+        Reader::Staff => url::staff_document(&document.id),
+        Reader::PortalContact => url::document(document.kind, &document.id),
+        Reader::LinkHolder => {
+            url::document_link(&state.keys.document_link_token(&document.id, &document.access_link.nonce))
+        }
     };
     format!("{}{path}", state.config.public_url)
 }
@@ -132,8 +144,14 @@ async fn compose(
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("contact {} is gone", document.contact_id))?;
-    let portal_user = !notification.kind.to_staff() && contact.portal_access;
-    let link = document_url(state, &document, portal_user);
+    let reader = if notification.kind.to_staff() {
+        Reader::Staff
+    } else if contact.portal_access {
+        Reader::PortalContact
+    } else {
+        Reader::LinkHolder
+    };
+    let link = document_url(state, &document, reader);
     let content = mail::notification(&NotificationFacts {
         kind: notification.kind,
         locale: notification.locale,

@@ -59,6 +59,7 @@ pub fn finish(state: &AppState, request: &Request, result: WebResult) -> Respons
     let mut response = match result {
         Ok(response) => response,
         Err(WebError::LoginRequired) => http::see_other(&url::login()),
+        Err(WebError::StaffLoginRequired { next }) => http::see_other(&url::staff_login_then(&next)),
         Err(WebError::Problem(problem)) => {
             tracing::info!(path = %request.uri().path(), problem = ?problem, "request refused");
             error_page(request, problem.status(), problem.message(request_locale(request)), None)
@@ -66,6 +67,10 @@ pub fn finish(state: &AppState, request: &Request, result: WebResult) -> Respons
         Err(WebError::Refused { problem, back }) => {
             tracing::info!(path = %request.uri().path(), problem = ?problem, "action refused");
             error_page(request, problem.status(), problem.message(request_locale(request)), Some(&back))
+        }
+        Err(WebError::Message { status, message, back }) => {
+            tracing::info!(path = %request.uri().path(), status = %status, message = %message, "action refused");
+            error_page(request, status, &message, Some(&back))
         }
         Err(WebError::Internal(cause)) => {
             tracing::error!(path = %request.uri().path(), method = %request.method(), cause = %cause, "request failed");

@@ -51,6 +51,30 @@ pub const INVOICE_PAY: Route =
 pub const STRIPE_WEBHOOK: Route =
     Route { function: "portal-stripe-webhook", method: Method::POST, path: "/webhooks/stripe" };
 
+/// Staff pages (reached from staff notification mails): one function.
+pub const STAFF_PAGES_FUNCTION: &str = "portal-staff";
+pub const STAFF_LOGIN_FORM: Route = Route { function: STAFF_PAGES_FUNCTION, method: Method::GET, path: "/staff/login" };
+pub const STAFF_LOGIN_REQUEST: Route =
+    Route { function: STAFF_PAGES_FUNCTION, method: Method::POST, path: "/staff/login" };
+pub const STAFF_LOGIN_CONFIRM_FORM: Route =
+    Route { function: STAFF_PAGES_FUNCTION, method: Method::GET, path: "/staff/login/confirm" };
+pub const STAFF_LOGIN_CONFIRM: Route =
+    Route { function: STAFF_PAGES_FUNCTION, method: Method::POST, path: "/staff/login/confirm" };
+pub const STAFF_LOGOUT: Route = Route { function: STAFF_PAGES_FUNCTION, method: Method::POST, path: "/staff/logout" };
+pub const STAFF_HOME: Route = Route { function: STAFF_PAGES_FUNCTION, method: Method::GET, path: "/staff" };
+pub const STAFF_DOCUMENT: Route =
+    Route { function: STAFF_PAGES_FUNCTION, method: Method::GET, path: "/staff/documents/{id}" };
+pub const STAFF_REPLY: Route =
+    Route { function: STAFF_PAGES_FUNCTION, method: Method::POST, path: "/staff/documents/{id}/comments" };
+pub const STAFF_LINK_ROTATE: Route =
+    Route { function: STAFF_PAGES_FUNCTION, method: Method::POST, path: "/staff/documents/{id}/link/rotate" };
+pub const STAFF_LINK_EXPIRY: Route =
+    Route { function: STAFF_PAGES_FUNCTION, method: Method::POST, path: "/staff/documents/{id}/link/expiry" };
+pub const STAFF_TRANSFER: Route =
+    Route { function: STAFF_PAGES_FUNCTION, method: Method::POST, path: "/staff/documents/{id}/payments" };
+pub const STAFF_ORDER_CONFIRM: Route =
+    Route { function: STAFF_PAGES_FUNCTION, method: Method::POST, path: "/staff/documents/{id}/confirm" };
+
 /// The staff JSON API: one function serves every `/api/v1` route.
 pub const STAFF_API_FUNCTION: &str = "portal-staff-api";
 pub const API_OPENAPI: Route =
@@ -161,6 +185,18 @@ pub const ALL: &[Route] = &[
     ORDER_PLACE,
     INVOICE_PAY,
     STRIPE_WEBHOOK,
+    STAFF_LOGIN_FORM,
+    STAFF_LOGIN_REQUEST,
+    STAFF_LOGIN_CONFIRM_FORM,
+    STAFF_LOGIN_CONFIRM,
+    STAFF_LOGOUT,
+    STAFF_HOME,
+    STAFF_DOCUMENT,
+    STAFF_REPLY,
+    STAFF_LINK_ROTATE,
+    STAFF_LINK_EXPIRY,
+    STAFF_TRANSFER,
+    STAFF_ORDER_CONFIRM,
 ];
 
 /// Every route of every function: the portal's and the staff API's.
@@ -343,6 +379,71 @@ pub mod url {
     pub fn document_link(token: &str) -> String {
         format!("/links/{token}")
     }
+
+    pub fn staff_home() -> String {
+        STAFF_HOME.path.to_string()
+    }
+
+    pub fn staff_login() -> String {
+        STAFF_LOGIN_FORM.path.to_string()
+    }
+
+    /// The staff login form, returning to `next` (a staff page) after login.
+    pub fn staff_login_then(next: &str) -> String {
+        match serde_urlencoded::to_string([("next", next)]) {
+            Ok(query) => format!("{}?{query}", STAFF_LOGIN_FORM.path),
+            Err(_) => staff_login(),
+        }
+    }
+
+    pub fn staff_login_confirm() -> String {
+        STAFF_LOGIN_CONFIRM.path.to_string()
+    }
+
+    pub fn staff_login_confirm_with(token: &str, next: &str) -> String {
+        match serde_urlencoded::to_string([("token", token), ("next", next)]) {
+            Ok(query) => format!("{}?{query}", STAFF_LOGIN_CONFIRM_FORM.path),
+            Err(_) => staff_login(),
+        }
+    }
+
+    pub fn staff_logout() -> String {
+        STAFF_LOGOUT.path.to_string()
+    }
+
+    pub fn staff_document(id: &DocumentId) -> String {
+        format!("/staff/documents/{id}")
+    }
+
+    pub fn staff_reply(id: &DocumentId) -> String {
+        format!("/staff/documents/{id}/comments")
+    }
+
+    pub fn staff_link_rotate(id: &DocumentId) -> String {
+        format!("/staff/documents/{id}/link/rotate")
+    }
+
+    pub fn staff_link_expiry(id: &DocumentId) -> String {
+        format!("/staff/documents/{id}/link/expiry")
+    }
+
+    pub fn staff_transfer(id: &DocumentId) -> String {
+        format!("/staff/documents/{id}/payments")
+    }
+
+    pub fn staff_order_confirm(id: &DocumentId) -> String {
+        format!("/staff/documents/{id}/confirm")
+    }
+
+    /// A staff page to return to after login: only paths under `/staff`, so
+    /// the login never redirects elsewhere.
+    pub fn safe_staff_next(next: &str) -> String {
+        let staff_page = (next == STAFF_HOME.path || next.starts_with("/staff/"))
+            && !next.contains("//")
+            && !next.contains('\\')
+            && next.bytes().all(|b| b.is_ascii_graphic());
+        if staff_page { next.to_string() } else { staff_home() }
+    }
 }
 
 #[cfg(test)]
@@ -379,5 +480,24 @@ mod tests {
         assert!(DOCUMENT_VIEW.matches(&url::document(DocumentKind::Quote, &id)).is_some());
         assert!(DOCUMENT_LIST.matches(&url::document_list(DocumentKind::PurchaseOrder)).is_some());
         assert!(DOCUMENT_LINK.matches(&url::document_link("d1.xyz")).is_some());
+        assert!(STAFF_DOCUMENT.matches(&url::staff_document(&id)).is_some());
+        assert!(STAFF_TRANSFER.matches(&url::staff_transfer(&id)).is_some());
+    }
+
+    #[test]
+    fn staff_logins_return_only_to_staff_pages() {
+        assert_eq!(url::safe_staff_next("/staff/documents/d1"), "/staff/documents/d1");
+        assert_eq!(url::safe_staff_next("/staff"), "/staff");
+        for other in [
+            "https://evil.example/",
+            "//evil.example",
+            "/staff//evil",
+            "/",
+            "/documents/invoices/d1",
+            "/staffx",
+            "/staff/\\evil",
+        ] {
+            assert_eq!(url::safe_staff_next(other), "/staff", "{other}");
+        }
     }
 }

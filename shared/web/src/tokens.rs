@@ -20,6 +20,9 @@ use time::{Duration, OffsetDateTime};
 
 pub const SESSION_AUDIENCE: &str = "portal-session";
 pub const DOCUMENT_ACCESS_AUDIENCE: &str = "document-access";
+pub const STAFF_SESSION_AUDIENCE: &str = "portal-staff";
+/// Staff sessions are a working day.
+pub const STAFF_SESSION_LIFETIME: Duration = Duration::hours(10);
 pub const SESSION_LIFETIME: Duration = Duration::hours(8);
 pub const DOCUMENT_ACCESS_LIFETIME: Duration = Duration::hours(12);
 pub const MAGIC_LINK_LIFETIME: Duration = Duration::minutes(15);
@@ -30,6 +33,8 @@ pub struct Keys {
     session_decoding: DecodingKey,
     access_encoding: EncodingKey,
     access_decoding: DecodingKey,
+    staff_encoding: EncodingKey,
+    staff_decoding: DecodingKey,
     link: hmac::Key,
     csrf: hmac::Key,
 }
@@ -71,11 +76,14 @@ impl Keys {
     pub fn new(secret: &[u8]) -> Keys {
         let session = derive(secret, "portal/session/v1");
         let access = derive(secret, "portal/document-access/v1");
+        let staff = derive(secret, "portal/staff-session/v1");
         Keys {
             session_encoding: EncodingKey::from_secret(&session),
             session_decoding: DecodingKey::from_secret(&session),
             access_encoding: EncodingKey::from_secret(&access),
             access_decoding: DecodingKey::from_secret(&access),
+            staff_encoding: EncodingKey::from_secret(&staff),
+            staff_decoding: DecodingKey::from_secret(&staff),
             link: hmac::Key::new(hmac::HMAC_SHA256, &derive(secret, "portal/document-link/v1")),
             csrf: hmac::Key::new(hmac::HMAC_SHA256, &derive(secret, "portal/csrf/v1")),
         }
@@ -119,6 +127,29 @@ impl Keys {
             expires_at: OffsetDateTime::from_unix_timestamp(claims.exp).ok()?,
             id: claims.nonce.filter(|n| is_random_token_shaped(n))?,
         })
+    }
+
+    /// A staff member's session (subject: their email, as listed in settings).
+    pub fn issue_staff_session(
+        &self,
+        email: &portal_domain::EmailAddress,
+        now: OffsetDateTime,
+    ) -> (String, OffsetDateTime) {
+        let expires_at = now + STAFF_SESSION_LIFETIME;
+        let claims = Claims {
+            aud: STAFF_SESSION_AUDIENCE.into(),
+            sub: email.to_string(),
+            iat: now.unix_timestamp(),
+            exp: expires_at.unix_timestamp(),
+            nonce: None,
+        };
+        (self.sign(&self.staff_encoding, &claims), expires_at)
+    }
+
+    /// The staff email of a valid staff session token.
+    pub fn verify_staff_session(&self, token: &str, now: OffsetDateTime) -> Option<portal_domain::EmailAddress> {
+        let claims = self.verify(&self.staff_decoding, STAFF_SESSION_AUDIENCE, token, now)?;
+        portal_domain::EmailAddress::parse(&claims.sub).ok()
     }
 
     /// A cookie granting one document, valid until `expires_at`.
@@ -285,6 +316,19 @@ mod tests {
         parts[1] = string_exp;
         assert!(k.verify_session(&parts.join("."), now()).is_none());
         assert!(k.verify_session("garbage", now()).is_none());
+    }
+
+    #[test]
+    fn staff_sessions_are_their_own_kind_of_token() {
+        let k = keys();
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let email = portal_domain::EmailAddress::parse("oficina@ebro.es").unwrap();
+        let (staff, _) = k.issue_staff_session(&email, now);
+        assert_eq!(k.verify_staff_session(&staff, now), Some(email));
+        assert_eq!(k.verify_staff_session(&staff, now + STAFF_SESSION_LIFETIME), None, "expired");
+        assert!(k.verify_session(&staff, now).is_none(), "a staff session is no contact session");
+        let (contact, _) = k.issue_session(&ContactId::parse("c1").unwrap(), now);
+        assert!(k.verify_staff_session(&contact, now).is_none(), "a contact session is no staff session");
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod mail;
 pub mod pages;
 pub mod payment;
+pub mod staff;
 pub mod style;
 
 use crate::i18n::{self, Texts};

@@ -387,9 +387,6 @@ pub fn document(p: DocumentPage<'_>) -> Html {
     let locale = p.contact.locale;
     let t = texts(locale);
     let doc = p.document;
-    let totals = doc.totals();
-    let money = |minor: i64| locale.format_money(Money::new(minor, doc.currency));
-    let decimal = if locale == Locale::Es { ',' } else { '.' };
     let title = format!("{} {}", i18n::kind_name(locale, doc.kind), doc.number.as_str());
     let nav =
         p.logged_in.then_some(Nav { contact: p.contact, current: Section::Documents(doc.kind), csrf_token: p.csrf });
@@ -397,12 +394,8 @@ pub fn document(p: DocumentPage<'_>) -> Html {
         p.actor.may(Capability::Respond, doc) && doc.transition(DocumentAction::Accept, &p.actor, p.today).is_ok();
     let can_confirm = p.actor.may(Capability::ConfirmOrder, doc)
         && doc.transition(DocumentAction::Confirm, &p.actor, p.today).is_ok();
-    let when =
-        |at: time::OffsetDateTime| format!("{} {:02}:{:02} UTC", locale.format_date(at.date()), at.hour(), at.minute());
+    let when = |at: time::OffsetDateTime| moment(locale, at);
     let frame = Frame { locale, settings: Some(p.settings), title: &title, nav, language_switch: None };
-    let (business_heading, contact_heading) =
-        if doc.kind.is_purchase() { (t.bill_to, t.supplier_to) } else { (t.supplier_to, t.bill_to) };
-    let amount_due = doc.amount_due(&totals);
     layout(
         frame,
         html! {
@@ -417,77 +410,7 @@ pub fn document(p: DocumentPage<'_>) -> Html {
             @if p.logged_in && p.contact.catalog && doc.kind == DocumentKind::SalesOrder && doc.lines.iter().any(|l| l.product.is_some()) {
                 (super::catalog::reorder_form(locale, p.csrf, doc))
             }
-            dl.facts {
-                div { dt { (t.issued_on) } dd { (locale.format_date(doc.issue_date)) } }
-                @if let Some(due) = doc.due_date { div { dt { (t.due_on) } dd { (locale.format_date(due)) } } }
-                @if let Some(valid) = doc.valid_until { div { dt { (t.valid_until) } dd { (locale.format_date(valid)) } } }
-            }
-            div.parties {
-                section.party aria-labelledby="party-business" {
-                    h2 #party-business { (business_heading) }
-                    p { strong { (p.settings.legal_name) } br; (t.tax_id) " " (p.settings.tax_id.as_str()) br;
-                        @for line in p.settings.address.lines() { (line) br; } }
-                }
-                section.party aria-labelledby="party-contact" {
-                    h2 #party-contact { (contact_heading) }
-                    p { strong { (p.contact.name) } br;
-                        @if let Some(tax_id) = &p.contact.tax_id { (t.tax_id) " " (tax_id.as_str()) br; }
-                        @if let Some(address) = &p.contact.address { @for line in address.lines() { (line) br; } } }
-                }
-            }
-            table.lines {
-                caption { (t.lines_caption) }
-                thead { tr {
-                    th scope="col" { (t.line_description) }
-                    th.num scope="col" { (t.line_quantity) }
-                    th.num scope="col" { (t.line_unit_price) }
-                    th.num scope="col" { (t.line_discount) }
-                    th.num scope="col" { (t.line_vat) }
-                    th.num scope="col" { (t.line_amount) }
-                } }
-                tbody {
-                    @for line in &doc.lines {
-                        tr {
-                            td { (line.description) }
-                            td.num { (locale.format_decimal(line.quantity.thousandths(), 3)) }
-                            td.num { (money(line.unit_price_minor)) }
-                            td.num { @if line.discount.basis_points() > 0 { (format_percent(line.discount.basis_points(), decimal)) " %" } }
-                            td.num { (format_percent(line.vat.basis_points(), decimal)) " %"
-                                @if let Some(irpf) = line.irpf { br; span.muted { "IRPF −" (format_percent(irpf.basis_points(), decimal)) " %" } } }
-                            td.num { (money(line.amounts().base_minor())) }
-                        }
-                    }
-                }
-            }
-            (tax_table(locale, &totals, doc.currency, doc.recargo))
-            dl.totals {
-                div { dt { (t.tax_base) } dd.num { (money(totals.base)) } }
-                div { dt { (t.vat) } dd.num { (money(totals.vat)) } }
-                @if doc.recargo { div { dt { (t.recargo) } dd.num { (money(totals.recargo)) } } }
-                @if totals.irpf != 0 { div { dt { (t.irpf) } dd.num { "−" (money(totals.irpf)) } } }
-                div.grand { dt { (t.total) } dd.num data-total { (money(totals.total)) } }
-                @if doc.kind == DocumentKind::Invoice && doc.paid_minor > 0 {
-                    div { dt { (t.paid) } dd.num { (money(doc.paid_minor)) } }
-                }
-                @if !amount_due.is_zero() {
-                    div.grand { dt { (t.amount_due) } dd.num data-amount-due { (locale.format_money(amount_due)) } }
-                }
-            }
-            @if let Some(notes) = &doc.notes {
-                section aria-labelledby="notes" { h2 #notes { (t.notes) } p { (notes) } }
-            }
-            @if let Some(acceptance) = &doc.acceptance {
-                p.notice #answer { (t.accepted_by) " " strong { (acceptance.signer.as_str()) } " · " (when(acceptance.at)) }
-            }
-            @if let Some(rejection) = &doc.rejection {
-                p.notice #answer { (t.rejected_on) " " (when(rejection.at))
-                    @if let Some(reason) = &rejection.reason { " · «" (reason) "»" } }
-            }
-            @if let Some(confirmation) = &doc.supplier_confirmation {
-                p.notice #answer { (t.confirmed_on) " " (when(confirmation.at))
-                    @if let Some(day) = confirmation.delivery_date { " · " (t.delivery_on) " " (locale.format_date(day)) }
-                    @if let Some(note) = &confirmation.note { " · «" (note) "»" } }
-            }
+            (document_content(locale, p.settings, doc, p.contact))
             @if can_answer {
                 section.answer.no-print aria-labelledby="answer-heading" {
                     h2 #answer-heading { (t.accept_heading) }
@@ -550,4 +473,95 @@ pub fn document(p: DocumentPage<'_>) -> Html {
             p.muted.print-hint { (t.print_hint) }
         },
     )
+}
+
+/// What a document says, as its contact and staff both see it: dates,
+/// parties, lines, taxes, totals, notes and the answer it got.
+pub fn document_content(locale: Locale, settings: &BusinessSettings, doc: &Document, contact: &Contact) -> Markup {
+    let t = texts(locale);
+    let totals = doc.totals();
+    let money = |minor: i64| locale.format_money(Money::new(minor, doc.currency));
+    let decimal = if locale == Locale::Es { ',' } else { '.' };
+    let when = |at: time::OffsetDateTime| moment(locale, at);
+    let (business_heading, contact_heading) =
+        if doc.kind.is_purchase() { (t.bill_to, t.supplier_to) } else { (t.supplier_to, t.bill_to) };
+    let amount_due = doc.amount_due(&totals);
+    html! {
+        dl.facts {
+            div { dt { (t.issued_on) } dd { (locale.format_date(doc.issue_date)) } }
+            @if let Some(due) = doc.due_date { div { dt { (t.due_on) } dd { (locale.format_date(due)) } } }
+            @if let Some(valid) = doc.valid_until { div { dt { (t.valid_until) } dd { (locale.format_date(valid)) } } }
+        }
+        div.parties {
+            section.party aria-labelledby="party-business" {
+                h2 #party-business { (business_heading) }
+                p { strong { (settings.legal_name) } br; (t.tax_id) " " (settings.tax_id.as_str()) br;
+                    @for line in settings.address.lines() { (line) br; } }
+            }
+            section.party aria-labelledby="party-contact" {
+                h2 #party-contact { (contact_heading) }
+                p { strong { (contact.name) } br;
+                    @if let Some(tax_id) = &contact.tax_id { (t.tax_id) " " (tax_id.as_str()) br; }
+                    @if let Some(address) = &contact.address { @for line in address.lines() { (line) br; } } }
+            }
+        }
+        table.lines {
+            caption { (t.lines_caption) }
+            thead { tr {
+                th scope="col" { (t.line_description) }
+                th.num scope="col" { (t.line_quantity) }
+                th.num scope="col" { (t.line_unit_price) }
+                th.num scope="col" { (t.line_discount) }
+                th.num scope="col" { (t.line_vat) }
+                th.num scope="col" { (t.line_amount) }
+            } }
+            tbody {
+                @for line in &doc.lines {
+                    tr {
+                        td { (line.description) }
+                        td.num { (locale.format_decimal(line.quantity.thousandths(), 3)) }
+                        td.num { (money(line.unit_price_minor)) }
+                        td.num { @if line.discount.basis_points() > 0 { (format_percent(line.discount.basis_points(), decimal)) " %" } }
+                        td.num { (format_percent(line.vat.basis_points(), decimal)) " %"
+                            @if let Some(irpf) = line.irpf { br; span.muted { "IRPF −" (format_percent(irpf.basis_points(), decimal)) " %" } } }
+                        td.num { (money(line.amounts().base_minor())) }
+                    }
+                }
+            }
+        }
+        (tax_table(locale, &totals, doc.currency, doc.recargo))
+        dl.totals {
+            div { dt { (t.tax_base) } dd.num { (money(totals.base)) } }
+            div { dt { (t.vat) } dd.num { (money(totals.vat)) } }
+            @if doc.recargo { div { dt { (t.recargo) } dd.num { (money(totals.recargo)) } } }
+            @if totals.irpf != 0 { div { dt { (t.irpf) } dd.num { "−" (money(totals.irpf)) } } }
+            div.grand { dt { (t.total) } dd.num data-total { (money(totals.total)) } }
+            @if doc.kind == DocumentKind::Invoice && doc.paid_minor > 0 {
+                div { dt { (t.paid) } dd.num { (money(doc.paid_minor)) } }
+            }
+            @if !amount_due.is_zero() {
+                div.grand { dt { (t.amount_due) } dd.num data-amount-due { (locale.format_money(amount_due)) } }
+            }
+        }
+        @if let Some(notes) = &doc.notes {
+            section aria-labelledby="notes" { h2 #notes { (t.notes) } p { (notes) } }
+        }
+        @if let Some(acceptance) = &doc.acceptance {
+            p.notice #answer { (t.accepted_by) " " strong { (acceptance.signer.as_str()) } " · " (when(acceptance.at)) }
+        }
+        @if let Some(rejection) = &doc.rejection {
+            p.notice #answer { (t.rejected_on) " " (when(rejection.at))
+                @if let Some(reason) = &rejection.reason { " · «" (reason) "»" } }
+        }
+        @if let Some(confirmation) = &doc.supplier_confirmation {
+            p.notice #answer { (t.confirmed_on) " " (when(confirmation.at))
+                @if let Some(day) = confirmation.delivery_date { " · " (t.delivery_on) " " (locale.format_date(day)) }
+                @if let Some(note) = &confirmation.note { " · «" (note) "»" } }
+        }
+    }
+}
+
+/// A moment as pages show it: the date and UTC time.
+pub fn moment(locale: Locale, at: time::OffsetDateTime) -> String {
+    format!("{} {:02}:{:02} UTC", locale.format_date(at.date()), at.hour(), at.minute())
 }

@@ -17,6 +17,9 @@ a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #f0b4
 .brand{font-weight:700;font-size:1.1rem;display:flex;align-items:center;gap:.5rem}
 .brand img{height:32px}
 .who{display:flex;align-items:center;gap:1rem}
+.staffbar{display:flex;align-items:center;gap:1rem;flex-wrap:wrap;margin-bottom:1rem}
+.staffbar form{margin:0}
+code.link{word-break:break-all}
 .linkbutton{background:none;border:1px solid currentColor;border-radius:4px;padding:.25rem .75rem;font:inherit;cursor:pointer}
 .shell{display:flex;min-height:calc(100vh - 60px)}
 .sidebar{width:15rem;flex:none;background:#fff;border-right:1px solid #dde3e8;padding:1rem 0}

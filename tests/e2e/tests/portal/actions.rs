@@ -66,13 +66,12 @@ async fn a_contact_accepts_a_quote_and_staff_and_contact_are_told() {
     assert_eq!(receipt.len(), 1);
     assert!(receipt[0].text.contains("/documents/quotes/d-p2026-0040"), "portal users get the portal page");
 
-    // The staff email's link opens the document.
-    let link = staff[0].text.split_whitespace().find(|w| w.contains("/links/")).expect("a document link");
-    let path = &link[link.find("/links/").unwrap()..];
-    let staff_browser = app.browser();
-    let opened = staff_browser.get(path).await;
-    assert_eq!(opened.location(), Some("/documents/quotes/d-p2026-0040"));
-    assert_eq!(staff_browser.get("/documents/quotes/d-p2026-0040").await.status, 200);
+    // The staff email's link opens the staff view of the document (after the staff login).
+    let link = staff[0].text.split_whitespace().find(|w| w.contains("/staff/documents/")).expect("a staff link");
+    let path = &link[link.find("/staff/documents/").unwrap()..];
+    assert_eq!(path, "/staff/documents/d-p2026-0040");
+    let opened = app.browser().get(path).await;
+    assert_eq!(opened.location(), Some("/staff/login?next=%2Fstaff%2Fdocuments%2Fd-p2026-0040"));
 }
 
 #[tokio::test]

@@ -170,7 +170,7 @@ async fn placing_an_order_numbers_it_mails_staff_and_contact_and_empties_the_car
         staff.subject,
         format!("Nuevo pedido {} · Ferretería Hermanos López S.L. · Ebro Instalaciones", order.number.as_str())
     );
-    assert!(staff.text.contains("/links/"), "links straight to the order: {}", staff.text);
+    assert!(staff.text.contains("/staff/documents/"), "links straight to the order's staff view: {}", staff.text);
     let receipt = mails
         .iter()
         .find(|m| m.to == demo::CUSTOMER_EMAIL && m.subject.contains(order.number.as_str()))

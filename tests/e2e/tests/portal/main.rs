@@ -13,3 +13,4 @@ mod payments;
 mod pdf;
 mod routes;
 mod security;
+mod staff;

@@ -1,0 +1,440 @@
+//! `portal-staff`: the pages staff reach from their notification mails.
+//!
+//! Staff log in with a magic link sent to an address listed in the
+//! settings' staff emails. The staff home lists what waits for them and the
+//! business's recent activity; the staff view of a document shows what the
+//! contact sees plus the full history, payments, the thread with a reply box,
+//! the shareable-link controls and quick actions. Actions share their rules
+//! with the staff API (`portal_staff_api::documents`).
+
+use lambda_http::http::{Method, StatusCode};
+use portal_domain::interaction::CommentBody;
+use portal_domain::payment::PaymentReference;
+use portal_domain::ports::OutgoingMail;
+use portal_domain::{DocumentId, EmailAddress};
+use portal_staff_api::documents;
+use portal_web::api::ApiError;
+use portal_web::auth::{self, StaffMember};
+use portal_web::error::Problem;
+use portal_web::routes::{self, url};
+use portal_web::views::{mail, staff};
+use portal_web::{AppState, Body, Request, Response, WebError, WebResult, csrf, http, limits, respond, tokens};
+use std::collections::HashMap;
+use time::{Date, Duration, OffsetDateTime, Time};
+
+/// How many recent events the staff home reads (what waits is found among them).
+pub const RECENT_EVENTS: u32 = 100;
+/// Events the staff home lists.
+pub const RECENT_SHOWN: usize = 20;
+/// Documents checked for "waiting for you".
+pub const WAITING_CHECKED: usize = 20;
+/// Staff login requests per address and per IP in the window.
+pub const LINKS_PER_EMAIL: u64 = 5;
+pub const REQUESTS_PER_IP: u64 = 30;
+pub const RATE_WINDOW_SECONDS: i64 = 15 * 60;
+/// Login answers take at least this long, sent or not.
+pub const ANSWER_TIME: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Serves every `/staff` route.
+pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
+    let result = route(state, &request).await;
+    respond::finish(state, &request, result)
+}
+
+async fn route(state: &AppState, request: &Request) -> WebResult {
+    let path = request.uri().path().to_string();
+    let method = request.method();
+    let matched = routes::ALL
+        .iter()
+        .filter(|r| r.function == routes::STAFF_PAGES_FUNCTION)
+        .find_map(|r| r.serves(method, &path).map(|params| (r, params)));
+    let Some((route, params)) = matched else { return Err(Problem::NotFound.into()) };
+    let id = params.get("id").unwrap_or_default().to_string();
+    let is = |candidate: &routes::Route| route == candidate;
+    if is(&routes::STAFF_LOGIN_FORM) {
+        login_form(state, request).await
+    } else if is(&routes::STAFF_LOGIN_REQUEST) {
+        request_link(state, request).await
+    } else if is(&routes::STAFF_LOGIN_CONFIRM_FORM) {
+        confirm_form(state, request).await
+    } else if is(&routes::STAFF_LOGIN_CONFIRM) {
+        confirm(state, request).await
+    } else if is(&routes::STAFF_LOGOUT) {
+        logout(state, request).await
+    } else if is(&routes::STAFF_HOME) {
+        home(state, request).await
+    } else if is(&routes::STAFF_DOCUMENT) {
+        document(state, request, &id).await
+    } else if *method == Method::POST {
+        act(state, request, route, &id).await
+    } else {
+        Err(Problem::NotFound.into())
+    }
+}
+
+fn next_of(values: &HashMap<String, String>) -> String {
+    url::safe_staff_next(values.get("next").map(String::as_str).unwrap_or_default())
+}
+
+/// `GET /staff/login?next=`.
+pub async fn login_form(state: &AppState, request: &Request) -> WebResult {
+    if auth::current_staff(state, request).await?.is_some() {
+        return Ok(http::see_other(&next_of(&http::query(request))));
+    }
+    let settings = state.business_settings().await?;
+    let csrf = csrf::prepare(state, request);
+    let page = staff::login_form(&settings, &csrf.token, &next_of(&http::query(request)), "", None);
+    let mut response = respond::page(StatusCode::OK, page);
+    csrf.apply(state, &mut response);
+    Ok(response)
+}
+
+/// `POST /staff/login`: mails a login link to a staff address; every address
+/// gets the same answer after the same time.
+pub async fn request_link(state: &AppState, request: &Request) -> WebResult {
+    let form = http::form(request)?;
+    csrf::verify(state, request, &form)?;
+    let settings = state.business_settings().await?;
+    let next = next_of(&form);
+    let typed = form.get("email").map(String::as_str).unwrap_or_default();
+    let Ok(email) = EmailAddress::parse(typed) else {
+        let csrf = csrf::prepare(state, request);
+        let message = Problem::InvalidEmail.message(settings.default_locale);
+        let typed: String = typed.chars().take(254).collect();
+        let page = staff::login_form(&settings, &csrf.token, &next, &typed, Some(message));
+        return Ok(respond::page(StatusCode::BAD_REQUEST, page));
+    };
+    let now = state.clock.now();
+    let store = state.store.as_ref();
+    let ip = http::client_ip(request);
+    if limits::count_attempt(store, &format!("staff-login-ip#{ip}"), now, RATE_WINDOW_SECONDS).await? > REQUESTS_PER_IP
+    {
+        return Err(Problem::TooManyRequests.into());
+    }
+    let email_key = tokens::digest_hex(email.as_str());
+    let count =
+        limits::count_attempt(store, &format!("staff-login-email#{email_key}"), now, RATE_WINDOW_SECONDS).await?;
+    let started = std::time::Instant::now();
+    if count <= LINKS_PER_EMAIL && settings.staff_emails.contains(&email) {
+        let token = tokens::random_token();
+        state.store.save_staff_login(&tokens::digest_hex(&token), &email, now + tokens::MAGIC_LINK_LIFETIME).await?;
+        let link = format!("{}{}", state.config.public_url, url::staff_login_confirm_with(&token, &next));
+        let content = mail::login_link(settings.default_locale, &settings, &link);
+        let message = OutgoingMail {
+            to: email.clone(),
+            reply_to: None,
+            subject: content.subject,
+            text: content.text,
+            html: content.html,
+            attachments: Vec::new(),
+        };
+        if let Err(error) = state.mailer.send(&message).await {
+            tracing::error!(cause = %error, "staff login link not sent");
+        }
+    }
+    tokio::time::sleep(ANSWER_TIME.saturating_sub(started.elapsed())).await;
+    Ok(respond::page(StatusCode::OK, staff::login_sent(&settings, email.as_str())))
+}
+
+/// `GET /staff/login/confirm?token=&next=`: a button (link scanners must not spend the link).
+pub async fn confirm_form(state: &AppState, request: &Request) -> WebResult {
+    let query = http::query(request);
+    let token = query.get("token").filter(|t| tokens::is_random_token_shaped(t)).ok_or(Problem::LoginLinkInvalid)?;
+    let settings = state.business_settings().await?;
+    let csrf = csrf::prepare(state, request);
+    let mut response =
+        respond::page(StatusCode::OK, staff::login_confirm(&settings, &csrf.token, token, &next_of(&query)));
+    csrf.apply(state, &mut response);
+    Ok(response)
+}
+
+/// `POST /staff/login/confirm`: spends the link and starts the staff session.
+pub async fn confirm(state: &AppState, request: &Request) -> WebResult {
+    let form = http::form(request)?;
+    csrf::verify(state, request, &form)?;
+    let token = form.get("token").filter(|t| tokens::is_random_token_shaped(t)).ok_or(Problem::LoginLinkInvalid)?;
+    let email = state
+        .store
+        .spend_staff_login(&tokens::digest_hex(token), state.clock.now())
+        .await?
+        .ok_or(Problem::LoginLinkSpent)?;
+    let settings = state.business_settings().await?;
+    if !settings.staff_emails.contains(&email) {
+        return Err(Problem::AccessDisabled.into());
+    }
+    let mut response = http::see_other(&next_of(&form));
+    auth::start_staff_session(state, &mut response, &email);
+    tracing::info!(staff = %tokens::digest_hex(email.as_str()), "staff logged in");
+    Ok(response)
+}
+
+/// `POST /staff/logout`.
+pub async fn logout(state: &AppState, request: &Request) -> WebResult {
+    let form = http::form(request)?;
+    csrf::verify(state, request, &form)?;
+    let mut response = http::see_other(&url::staff_login());
+    auth::end_staff_session(state, &mut response);
+    Ok(response)
+}
+
+fn page_with_csrf(
+    state: &AppState,
+    request: &Request,
+    render: impl FnOnce(&str) -> portal_web::views::Html,
+) -> WebResult {
+    let csrf = csrf::prepare(state, request);
+    let mut response = respond::page(StatusCode::OK, render(&csrf.token));
+    csrf.apply(state, &mut response);
+    Ok(response)
+}
+
+/// `GET /staff`: what waits for staff, and the business's recent activity.
+pub async fn home(state: &AppState, request: &Request) -> WebResult {
+    let member = auth::require_staff(state, request).await?;
+    let events = state.store.business_activity(RECENT_EVENTS).await?;
+    let mut candidates = Vec::new();
+    for event in &events {
+        let acts = matches!(
+            event.kind,
+            portal_domain::ActivityKind::OrderPlaced
+                | portal_domain::ActivityKind::Accepted { .. }
+                | portal_domain::ActivityKind::Confirmed
+                | portal_domain::ActivityKind::Commented
+                | portal_domain::ActivityKind::PaymentRefused { .. }
+                | portal_domain::ActivityKind::PaymentFailed
+        );
+        if acts && !candidates.iter().any(|e: &&portal_domain::ActivityEvent| e.document_id == event.document_id) {
+            candidates.push(event);
+        }
+        if candidates.len() == WAITING_CHECKED {
+            break;
+        }
+    }
+    let checks = candidates.into_iter().map(|event| async move {
+        let document = state.store.document(&event.document_id).await?;
+        let last_by_contact = if matches!(event.kind, portal_domain::ActivityKind::Commented) {
+            let thread = state.store.comments(&event.document_id, 200).await?;
+            thread.last().is_some_and(|c| c.origin != portal_domain::interaction::Origin::Staff)
+        } else {
+            false
+        };
+        Ok::<_, portal_domain::ports::StoreError>(document.and_then(|document| {
+            let summary = document.summary();
+            staff::Waiting::still_waits(event, &summary, last_by_contact)
+                .then(|| staff::Waiting { event: event.clone(), document: summary })
+        }))
+    });
+    let mut waiting = Vec::new();
+    for result in futures::future::join_all(checks).await {
+        if let Some(item) = result? {
+            waiting.push(item);
+        }
+    }
+    let recent: Vec<_> = events.into_iter().take(RECENT_SHOWN).collect();
+    let today = state.clock.today();
+    page_with_csrf(state, request, |csrf| {
+        staff::home(staff::StaffHome {
+            settings: &member.settings,
+            email: member.email.as_str(),
+            csrf,
+            waiting,
+            recent,
+            today,
+        })
+    })
+}
+
+fn notice(locale: portal_domain::Locale, done: &str) -> Option<&'static str> {
+    let es = locale == portal_domain::Locale::Es;
+    Some(match (done, es) {
+        ("replied", true) => "Respuesta enviada: el contacto recibirá un correo.",
+        ("replied", false) => "Reply sent: the contact will get an email.",
+        ("rotated", true) => "Enlace cambiado: el anterior ya no funciona.",
+        ("rotated", false) => "Link replaced: the previous one no longer works.",
+        ("expiry", true) => "Caducidad del enlace guardada.",
+        ("expiry", false) => "Link expiry saved.",
+        ("transfer", true) => "Transferencia registrada: el contacto recibirá el recibo.",
+        ("transfer", false) => "Transfer recorded: the contact will get a receipt.",
+        ("transfer-known", true) => "Esa transferencia ya estaba registrada: no se ha cambiado nada.",
+        ("transfer-known", false) => "That transfer was already recorded: nothing changed.",
+        ("confirmed", true) => "Pedido confirmado.",
+        ("confirmed", false) => "Order confirmed.",
+        _ => return None,
+    })
+}
+
+/// `GET /staff/documents/{id}`: the staff view of a document.
+pub async fn document(state: &AppState, request: &Request, id: &str) -> WebResult {
+    let member = auth::require_staff(state, request).await?;
+    let document = documents::find(state, id).await.map_err(|_| Problem::NotFound)?;
+    let (contact, history, comments, payments) = tokio::join!(
+        state.store.contact(&document.contact_id),
+        state.store.document_activity(&document.id, documents::MAX_EVENTS),
+        state.store.comments(&document.id, documents::MAX_EVENTS),
+        state.store.payments(&document.id),
+    );
+    let contact =
+        contact?.ok_or_else(|| WebError::Internal(format!("document {} names a missing contact", document.id)))?;
+    let link = documents::link_view(state, &document);
+    let locale = member.settings.default_locale;
+    let done = http::query(request).get("done").cloned().unwrap_or_default();
+    let today = state.clock.today();
+    let (history, comments, payments) = (history?, comments?, payments?);
+    page_with_csrf(state, request, |csrf| {
+        staff::document(staff::StaffDocument {
+            settings: &member.settings,
+            email: member.email.as_str(),
+            csrf,
+            document: &document,
+            contact: &contact,
+            history,
+            comments,
+            payments,
+            link_url: link.url,
+            link_expires_at: link.expires_at,
+            today,
+            notice: notice(locale, &done),
+        })
+    })
+}
+
+/// A refusal from a shared staff action, in the staff's language.
+fn refused(member: &StaffMember, back: &str, error: ApiError) -> WebError {
+    if error.status.is_server_error() {
+        return WebError::Internal(error.cause.unwrap_or(error.message));
+    }
+    let es = member.settings.default_locale == portal_domain::Locale::Es;
+    let message = match (error.code, error.field.as_deref()) {
+        ("not_found", _) => return Problem::NotFound.into(),
+        ("not_payable", _) => {
+            pick(es, "La factura ya no espera ningún pago.", "The invoice no longer waits for a payment.")
+        }
+        ("invalid", Some("amount_minor")) => pick(
+            es,
+            "El importe debe ser mayor que cero y no superar lo pendiente.",
+            "The amount must be above zero and no more than what is due.",
+        ),
+        ("invalid", Some("expires_at")) => {
+            pick(es, "La caducidad debe ser una fecha futura.", "The expiry must be a future date.")
+        }
+        ("invalid", Some("body")) => {
+            pick(es, "Escribe una respuesta de 1 a 2.000 caracteres.", "Write a reply of 1 to 2,000 characters.")
+        }
+        ("transition_not_allowed", _) => {
+            pick(es, "El documento ya no admite esta acción.", "The document no longer allows this action.")
+        }
+        _ => pick(
+            es,
+            "No se ha podido hacer: revisa los datos e inténtalo de nuevo.",
+            "That did not work: check the details and try again.",
+        ),
+    };
+    WebError::Message { status: error.status, message: message.to_string(), back: back.to_string() }
+}
+
+fn pick(es: bool, spanish: &'static str, english: &'static str) -> &'static str {
+    if es { spanish } else { english }
+}
+
+/// Parses an amount as staff type it (`1.234,56`, `1234.56`, `80 €`) into minor units.
+pub fn parse_amount(text: &str) -> Option<i64> {
+    let cleaned: String = text.chars().filter(|c| !c.is_whitespace() && *c != '€').collect();
+    let decimal_at = cleaned.rfind([',', '.']).filter(|&i| cleaned.len() - i - 1 <= 2);
+    let (whole, fraction) = match decimal_at {
+        Some(i) => (&cleaned[..i], &cleaned[i + 1..]),
+        None => (cleaned.as_str(), ""),
+    };
+    let whole: String = whole.chars().filter(|c| *c != '.' && *c != ',').collect();
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let units: i64 = whole.parse().ok()?;
+    let cents: i64 = format!("{fraction:0<2}").parse().ok()?;
+    units.checked_mul(100)?.checked_add(cents)
+}
+
+/// A link expiry typed as a date: the link works through that day (UTC).
+pub fn expiry_from_date(text: &str) -> Result<Option<OffsetDateTime>, ApiError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let invalid = || ApiError::invalid("expires_at", "The expiry is a date like 2026-12-31.");
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = Date::parse(text, format).map_err(|_| invalid())?;
+    let end = day.checked_add(Duration::days(1)).ok_or_else(invalid)?;
+    Ok(Some(end.with_time(Time::MIDNIGHT).assume_utc()))
+}
+
+/// The staff actions on a document (POST), each ending back on the staff view.
+async fn act(state: &AppState, request: &Request, route: &routes::Route, id: &str) -> WebResult {
+    let document_id = DocumentId::parse(id).map_err(|_| Problem::NotFound)?;
+    let back = url::staff_document(&document_id);
+    // After logging in, staff land on the document, not on the action's URL.
+    let member = auth::current_staff(state, request)
+        .await?
+        .ok_or_else(|| WebError::StaffLoginRequired { next: back.clone() })?;
+    let form = http::form(request)?;
+    csrf::verify(state, request, &form)?;
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default().to_string();
+    let is = |candidate: &routes::Route| route == candidate;
+    let done = if is(&routes::STAFF_REPLY) {
+        let body = CommentBody::parse(&field("body"))
+            .map_err(|_| refused(&member, &back, ApiError::invalid("body", "empty")))?;
+        documents::staff_reply(state, id, documents::Reply { body, author: None })
+            .await
+            .map_err(|e| refused(&member, &back, e))?;
+        "replied"
+    } else if is(&routes::STAFF_LINK_ROTATE) {
+        documents::change_link(state, id, |link| link.nonce = tokens::new_link_nonce())
+            .await
+            .map_err(|e| refused(&member, &back, e))?;
+        "rotated"
+    } else if is(&routes::STAFF_LINK_EXPIRY) {
+        let expires_at = expiry_from_date(&field("expires_on")).map_err(|e| refused(&member, &back, e))?;
+        documents::check_link_expiry(state, expires_at).map_err(|e| refused(&member, &back, e))?;
+        documents::change_link(state, id, move |link| link.expires_at = expires_at)
+            .await
+            .map_err(|e| refused(&member, &back, e))?;
+        "expiry"
+    } else if is(&routes::STAFF_TRANSFER) {
+        let invalid = || refused(&member, &back, ApiError::invalid("amount_minor", "amount"));
+        let amount_minor = parse_amount(&field("amount")).ok_or_else(invalid)?;
+        let reference = PaymentReference::parse(field("reference").trim())
+            .map_err(|_| refused(&member, &back, ApiError::invalid("reference", "reference")))?;
+        let body = documents::TransferReceived { amount_minor, reference, received_at: None };
+        let outcome = documents::transfer_received(state, id, body).await.map_err(|e| refused(&member, &back, e))?;
+        if outcome.recorded_now { "transfer" } else { "transfer-known" }
+    } else if is(&routes::STAFF_ORDER_CONFIRM) {
+        documents::confirm_sales_order(state, id).await.map_err(|e| refused(&member, &back, e))?;
+        "confirmed"
+    } else {
+        return Err(Problem::NotFound.into());
+    };
+    Ok(http::see_other(&format!("{back}?done={done}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_read_as_staff_type_them() {
+        assert_eq!(parse_amount("80"), Some(8000));
+        assert_eq!(parse_amount("80,5"), Some(8050));
+        assert_eq!(parse_amount("1.234,56 €"), Some(123456));
+        assert_eq!(parse_amount("1,234.56"), Some(123456));
+        assert_eq!(parse_amount("0.07"), Some(7));
+        for bad in ["", "€", "-5", "12,345,6x", "1e3", "99999999999999999999"] {
+            assert_eq!(parse_amount(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_link_expiry_date_keeps_the_link_through_that_day() {
+        assert_eq!(expiry_from_date(""), Ok(None));
+        let end = expiry_from_date("2026-12-01").unwrap().unwrap();
+        assert_eq!(end, time::macros::datetime!(2026-12-02 00:00 UTC));
+        assert!(expiry_from_date("01/12/2026").is_err());
+    }
+}

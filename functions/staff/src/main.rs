@@ -1,0 +1,6 @@
+//! Lambda entry point: wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portal_web::run_lambda(portal_staff::handle).await
+}
