@@ -55,4 +55,7 @@ step "Browser tests (Chromium + playwright-core + axe-core)"
 cargo build -p portal-dev-server --locked
 tests/browser/run.sh "$CARGO_TARGET_DIR/debug/portal-dev-server"
 
+step "Staff API fuzzing against its OpenAPI description (schemathesis)"
+infra/scripts/api-fuzz.sh "$CARGO_TARGET_DIR/debug/portal-dev-server"
+
 step "All tests passed"

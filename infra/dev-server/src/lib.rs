@@ -136,6 +136,10 @@ pub async fn dispatch(state: &AppState, mounts: &[(Route, Handler)], request: Re
         }
         return response;
     }
+    // Like API Gateway, unknown API paths answer JSON, from the API itself.
+    if path.starts_with("/api/") {
+        return portal_staff_api::handle(state, request).await;
+    }
     if let Some(response) = stripe_standin::serve(state, &request).await {
         return response;
     }
