@@ -443,20 +443,21 @@ pub async fn transfer_received(
     Err(ApiError::conflict("version_mismatch", "The invoice kept changing; retry."))
 }
 
-/// `GET /api/v1/documents/{id}/activity?limit=`: the latest events, oldest first.
+/// `GET /api/v1/documents/{id}/activity?cursor=&limit=`: the whole history, oldest first, a page at a time.
 pub async fn activity(state: &AppState, request: &Request, id: &str) -> ApiResult {
     let document = find(state, id).await?;
-    let limit = api::page_size(&http::query(request))?.min(MAX_EVENTS);
-    let events = state.store.document_activity(&document.id, limit).await?;
-    api::json(StatusCode::OK, &serde_json::json!({ "items": events }))
+    let query = http::query(request);
+    let page =
+        state.store.document_activity_page(&document.id, query.get("cursor").cloned(), api::page_size(&query)?).await?;
+    api::json(StatusCode::OK, &serde_json::json!({ "items": page.items, "next_cursor": page.next }))
 }
 
-/// `GET /api/v1/documents/{id}/comments?limit=`: the thread, oldest first.
+/// `GET /api/v1/documents/{id}/comments?cursor=&limit=`: the thread, oldest first, a page at a time.
 pub async fn comments(state: &AppState, request: &Request, id: &str) -> ApiResult {
     let document = find(state, id).await?;
-    let limit = api::page_size(&http::query(request))?.min(MAX_EVENTS);
-    let comments = state.store.comments(&document.id, limit).await?;
-    api::json(StatusCode::OK, &serde_json::json!({ "items": comments }))
+    let query = http::query(request);
+    let page = state.store.comments_page(&document.id, query.get("cursor").cloned(), api::page_size(&query)?).await?;
+    api::json(StatusCode::OK, &serde_json::json!({ "items": page.items, "next_cursor": page.next }))
 }
 
 #[derive(Debug, Deserialize)]

@@ -295,6 +295,21 @@ impl CommentStore for TableStore {
         let page = self.table.query(&query).await.map_err(map_err)?;
         page.items.iter().map(|item| from_json(&item.data)).collect()
     }
+
+    async fn comments_page(
+        &self,
+        document: &DocumentId,
+        cursor: Option<String>,
+        limit: u32,
+    ) -> StoreResult<Page<Comment>> {
+        let mut query = Query::new(Index::Table, keys::document(document).pk);
+        query.sort = SortCondition::BeginsWith(keys::COMMENT_PREFIX.to_string());
+        query.limit = limit;
+        query.cursor = cursor;
+        let page = self.table.query(&query).await.map_err(map_err)?;
+        let items = page.items.iter().map(|item| from_json(&item.data)).collect::<StoreResult<_>>()?;
+        Ok(Page { items, next: page.next })
+    }
 }
 
 #[async_trait]
@@ -388,6 +403,21 @@ impl ActivityStore for TableStore {
         query.limit = limit;
         let page = self.table.query(&query).await.map_err(map_err)?;
         summaries(page.items)
+    }
+
+    async fn document_activity_page(
+        &self,
+        document: &DocumentId,
+        cursor: Option<String>,
+        limit: u32,
+    ) -> StoreResult<Page<ActivityEvent>> {
+        let mut query = Query::new(Index::Table, keys::document(document).pk);
+        query.sort = SortCondition::BeginsWith(keys::ACTIVITY_PREFIX.to_string());
+        query.limit = limit;
+        query.cursor = cursor;
+        let page = self.table.query(&query).await.map_err(map_err)?;
+        let items = page.items.iter().map(|item| from_json(&item.data)).collect::<StoreResult<_>>()?;
+        Ok(Page { items, next: page.next })
     }
 
     async fn document_activity(&self, document: &DocumentId, limit: u32) -> StoreResult<Vec<ActivityEvent>> {

@@ -121,6 +121,13 @@ pub trait CommentStore: Send + Sync {
     ) -> StoreResult<()>;
     /// A document's thread, oldest first.
     async fn comments(&self, document: &DocumentId, limit: u32) -> StoreResult<Vec<Comment>>;
+    /// A page of a document's thread, oldest first, from `cursor`.
+    async fn comments_page(
+        &self,
+        document: &DocumentId,
+        cursor: Option<String>,
+        limit: u32,
+    ) -> StoreResult<Page<Comment>>;
 }
 
 /// The notification outbox: pending entries are claimed with a lease, sent,
@@ -153,6 +160,13 @@ pub trait ActivityStore: Send + Sync {
     async fn business_activity(&self, limit: u32) -> StoreResult<Vec<ActivityEvent>>;
     /// A document's latest `limit` events, oldest first.
     async fn document_activity(&self, document: &DocumentId, limit: u32) -> StoreResult<Vec<ActivityEvent>>;
+    /// A page of a document's whole history, oldest first, from `cursor`.
+    async fn document_activity_page(
+        &self,
+        document: &DocumentId,
+        cursor: Option<String>,
+        limit: u32,
+    ) -> StoreResult<Page<ActivityEvent>>;
 }
 
 #[async_trait]

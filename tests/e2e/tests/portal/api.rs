@@ -275,6 +275,13 @@ async fn documents_are_created_changed_with_their_version_and_voided() {
     let kinds: Vec<&str> =
         history.body["items"].as_array().unwrap().iter().filter_map(|e| e["kind"]["type"].as_str()).collect();
     assert_eq!(kinds, ["issued", "updated"]);
+    let first = staff.get(&format!("/api/v1/documents/{id}/activity?limit=1")).await;
+    assert_eq!(first.body["items"][0]["kind"]["type"], "issued");
+    let cursor = first.body["next_cursor"].as_str().expect("a next page").to_string();
+    let second = staff.get(&format!("/api/v1/documents/{id}/activity?limit=1&cursor={cursor}")).await;
+    assert_eq!(second.body["items"][0]["kind"]["type"], "updated");
+    let bad_cursor = staff.get(&format!("/api/v1/documents/{id}/activity?cursor=nonsense")).await;
+    assert_eq!((bad_cursor.status, bad_cursor.body["field"].as_str()), (422, Some("cursor")));
     let mut moved = change.clone();
     moved["contact_id"] = json!(SUPPLIER_ID);
     let refused = staff.put(&format!("/api/v1/documents/{id}"), &moved).await;
@@ -469,4 +476,33 @@ async fn products_price_lists_and_settings_are_managed_with_checks() {
     assert_eq!(saved.status, 200, "{}", saved.body);
     assert_eq!(saved.body["iban"], "ES91 2100 0418 4502 0005 1332");
     assert!(app.browser().get("/login").await.body.contains("Ebro Clima"));
+}
+
+#[tokio::test]
+async fn every_endpoint_refuses_missing_revoked_and_contact_credentials_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let staff = Api::with_new_key(&app).await;
+    let revoked = staff.post("/api/v1/keys", &json!({ "name": "to revoke" })).await;
+    let revoked_id = revoked.body["key"]["id"].as_str().unwrap().to_string();
+    let revoked_token = revoked.body["token"].as_str().unwrap().to_string();
+    assert_eq!(staff.send("DELETE", &format!("/api/v1/keys/{revoked_id}"), None, &[]).await.status, 204);
+    let ana = app.logged_in(CUSTOMER_EMAIL).await;
+    let session = ana.cookie("portal_session").expect("session cookie");
+    let before = staff.get("/api/v1/documents/d-f2026-0125").await.body;
+
+    let client = reqwest::Client::new();
+    for route in portal_web::routes::API.iter().filter(|r| **r != portal_web::routes::API_OPENAPI) {
+        let path = route.path.replace("{id}", "d-f2026-0125").replace("{name}", "instaladores");
+        for credential in ["none", "revoked", "contact session"] {
+            let mut request = client.request(route.method.clone(), app.server.url(&path)).json(&json!({}));
+            request = match credential {
+                "revoked" => request.bearer_auth(&revoked_token),
+                "contact session" => request.header("cookie", format!("portal_session={session}")),
+                _ => request,
+            };
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 401, "{} {path} with {credential}", route.method);
+        }
+    }
+    assert_eq!(staff.get("/api/v1/documents/d-f2026-0125").await.body, before, "nothing changed");
 }
