@@ -46,7 +46,11 @@ pub async fn pdf(state: &AppState, request: &Request) -> WebResult {
             None => Err(WebError::LoginRequired),
         };
     };
-    auth::document_accessor(state, request, &document).await?;
+    // Staff (from the staff view) may download any document; everyone else
+    // as on the document page.
+    if auth::current_staff(state, request).await?.is_none() {
+        auth::document_accessor(state, request, &document).await?;
+    }
     let (settings, contact) = tokio::join!(state.business_settings(), state.store.contact(&document.contact_id));
     let settings = settings?;
     let contact =

@@ -213,6 +213,11 @@ pub fn document(p: StaffDocument<'_>) -> Html {
             (staff_bar(locale, p.email, p.csrf))
             @if let Some(notice) = p.notice { p.notice role="status" { (notice) } }
             h1 { (title) " " (status_badge(locale, doc.kind, doc.display_status(p.today))) }
+            p.actions.no-print {
+                a.button href=(url::document_pdf(doc.kind, &doc.id)) { (pick(locale, "Descargar PDF", "Download PDF")) }
+                " "
+                a.button.secondary href=(url::document_print(doc.kind, &doc.id)) target="_blank" rel="noopener" { (pick(locale, "Imprimir", "Print")) }
+            }
             p { (pick(locale, "Contacto", "Contact")) ": " strong { (p.contact.name) } " · "
                 @for (i, email) in p.contact.emails.iter().enumerate() { @if i > 0 { ", " } (email.as_str()) }
                 " · " @if p.contact.portal_access { (pick(locale, "con acceso al portal", "has portal access")) } @else { (pick(locale, "sin acceso al portal", "no portal access")) } }

@@ -96,6 +96,21 @@ async fn a_staff_mail_link_opens_the_staff_view_where_staff_reply_and_act() {
         assert!(view.body.contains(part), "missing {part}");
     }
 
+    // Everything the contact sees, the PDF included.
+    assert!(view.body.contains("/documents/invoices/d-f2026-0125/pdf"));
+    let pdf = staff.get("/documents/invoices/d-f2026-0125/pdf").await;
+    assert!(
+        pdf.status == 200 || (pdf.status == 303 && !pdf.location().unwrap_or_default().starts_with("/login")),
+        "{} {:?}",
+        pdf.status,
+        pdf.location()
+    );
+    assert_eq!(
+        app.browser().get("/documents/invoices/d-f2026-0125/pdf").await.location(),
+        Some("/login"),
+        "not for strangers"
+    );
+
     // Reply: the contact gets it in the thread and by mail; it no longer waits.
     let replied = staff
         .post("/staff/documents/d-f2026-0125/comments", &[("csrf", &view.csrf()), ("body", "Te lo enviamos hoy.")])
