@@ -6,13 +6,20 @@ can undo another request's write made meanwhile. Real DynamoDB serialises
 conflicting writes, and the portal's concurrency tests rely on that, so here
 every DynamoDB write waits for the one before it. Everything else (reads, S3,
 SES, table creation) runs in parallel as usual.
+
+It also answers GET /_portal/ses/raw-messages with the raw mail SES accepted
+(id, source, destinations, raw_data). moto's own /moto-api/data.json dumps
+every tracked object of every service, DynamoDB items included, so it slows
+down as a test run's data grows and can fail while other requests write.
 Usage: python moto_serial.py HOST PORT
 """
 
+import json
 import os
 import sys
 import threading
 
+from moto.ses.models import RawMessage, ses_backends
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
@@ -22,6 +29,29 @@ DYNAMODB_WRITES = {
 }
 
 
+SES_RAW_MESSAGES = "/_portal/ses/raw-messages"
+
+
+def ses_raw_messages(environ, start_response):
+    """Every raw mail SES accepted, in every account and region, oldest first."""
+    messages = []
+    for account in list(ses_backends):
+        for region in list(ses_backends[account]):
+            for message in list(ses_backends[account][region].sent_messages):
+                if isinstance(message, RawMessage):
+                    messages.append(
+                        {
+                            "id": message.id,
+                            "source": message.source,
+                            "destinations": list(message.destinations),
+                            "raw_data": message.raw_data,
+                        }
+                    )
+    body = json.dumps(messages).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
 def main() -> None:
     host, port = sys.argv[1], int(sys.argv[2])
     os.environ.setdefault("MOTO_PORT", str(port))
@@ -29,6 +59,8 @@ def main() -> None:
     writes = threading.Lock()
 
     def serial_writes(environ, start_response):
+        if environ.get("PATH_INFO") == SES_RAW_MESSAGES:
+            return ses_raw_messages(environ, start_response)
         if environ.get("HTTP_X_AMZ_TARGET") in DYNAMODB_WRITES:
             with writes:
                 # The whole response is produced inside the lock.

@@ -31,7 +31,7 @@ trap stop EXIT
 
 ready=""
 for _ in $(seq 1 100); do
-    if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/data.json', timeout=1)" 2>/dev/null; then
+    if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/_portal/ses/raw-messages', timeout=1)" 2>/dev/null; then
         ready=yes
         break
     fi

@@ -54,6 +54,9 @@ struct Claims {
     /// Document access: the link nonce the cookie was issued for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     nonce: Option<String>,
+    /// Never issued; honoured (as a number) if present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nbf: Option<i64>,
 }
 
 /// A verified session.
@@ -100,12 +103,19 @@ impl Keys {
         if token.len() > 4096 {
             return None;
         }
+        // The portal issues HS256 without a key id: anything else is not ours.
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        if header.alg != Algorithm::HS256 || header.kid.is_some() {
+            return None;
+        }
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "aud", "sub"]);
         validation.validate_exp = false;
+        // Typed claims: a string `exp` or `nbf` fails to decode instead of being skipped.
         let claims = jsonwebtoken::decode::<Claims>(token, key, &validation).ok()?.claims;
-        (now.unix_timestamp() < claims.exp).then_some(claims)
+        let started = claims.nbf.is_none_or(|nbf| nbf <= now.unix_timestamp());
+        (started && now.unix_timestamp() < claims.exp).then_some(claims)
     }
 
     pub fn issue_session(&self, contact: &ContactId, now: OffsetDateTime) -> (String, OffsetDateTime) {
@@ -116,6 +126,7 @@ impl Keys {
             iat: now.unix_timestamp(),
             exp: expires_at.unix_timestamp(),
             nonce: Some(random_token()),
+            nbf: None,
         };
         (self.sign(&self.session_encoding, &claims), expires_at)
     }
@@ -142,6 +153,7 @@ impl Keys {
             iat: now.unix_timestamp(),
             exp: expires_at.unix_timestamp(),
             nonce: None,
+            nbf: None,
         };
         (self.sign(&self.staff_encoding, &claims), expires_at)
     }
@@ -166,6 +178,7 @@ impl Keys {
             iat: now.unix_timestamp(),
             exp: expires_at.unix_timestamp(),
             nonce: Some(nonce.0.clone()),
+            nbf: None,
         };
         self.sign(&self.access_encoding, &claims)
     }
@@ -316,6 +329,87 @@ mod tests {
         parts[1] = string_exp;
         assert!(k.verify_session(&parts.join("."), now()).is_none());
         assert!(k.verify_session("garbage", now()).is_none());
+    }
+
+    /// A token with any header and claims, signed with the session key (as a
+    /// signing bug or a leaked key would), or with `alg: none`.
+    fn forge(header: &str, claims: &str, key: Option<&[u8]>) -> String {
+        let signing_input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(claims));
+        let signature = key
+            .map(|key| {
+                URL_SAFE_NO_PAD.encode(hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), signing_input.as_bytes()))
+            })
+            .unwrap_or_default();
+        format!("{signing_input}.{signature}")
+    }
+
+    #[test]
+    fn token_attacks_are_refused() {
+        let k = keys();
+        let secret = b"0123456789abcdef0123456789abcdef";
+        let key = derive(secret, "portal/session/v1");
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let nonce = "a".repeat(43);
+        let claims = |aud: &str, exp: &str, extra: &str| {
+            format!(r#"{{"aud":"{aud}","sub":"c1","iat":1,"exp":{exp},"nonce":"{nonce}"{extra}}}"#)
+        };
+        let good = forge(r#"{"alg":"HS256","typ":"JWT"}"#, &claims(SESSION_AUDIENCE, "1800000100", ""), Some(&key));
+        assert!(k.verify_session(&good, now).is_some(), "the forging helper makes valid tokens");
+
+        let (issued, _) = k.issue_session(&ContactId::parse("c1").unwrap(), now);
+        let mut parts: Vec<String> = issued.split('.').map(str::to_string).collect();
+        parts[1] = URL_SAFE_NO_PAD.encode(claims(SESSION_AUDIENCE, "1800000100", "").replace("c1", "c2"));
+        let cases = [
+            ("tampered claims", parts.join(".")),
+            ("expired", forge(r#"{"alg":"HS256"}"#, &claims(SESSION_AUDIENCE, "1800000000", ""), Some(&key))),
+            (
+                "wrong audience",
+                forge(r#"{"alg":"HS256"}"#, &claims(DOCUMENT_ACCESS_AUDIENCE, "1800000100", ""), Some(&key)),
+            ),
+            ("alg none", forge(r#"{"alg":"none"}"#, &claims(SESSION_AUDIENCE, "1800000100", ""), None)),
+            ("alg none, signed", forge(r#"{"alg":"none"}"#, &claims(SESSION_AUDIENCE, "1800000100", ""), Some(&key))),
+            (
+                "RS256 header, HMAC signature",
+                forge(r#"{"alg":"RS256"}"#, &claims(SESSION_AUDIENCE, "1800000100", ""), Some(&key)),
+            ),
+            ("HS512", forge(r#"{"alg":"HS512"}"#, &claims(SESSION_AUDIENCE, "1800000100", ""), Some(&key))),
+            (
+                "unknown kid",
+                forge(r#"{"alg":"HS256","kid":"other"}"#, &claims(SESSION_AUDIENCE, "1800000100", ""), Some(&key)),
+            ),
+            ("string exp", forge(r#"{"alg":"HS256"}"#, &claims(SESSION_AUDIENCE, "\"9999999999\"", ""), Some(&key))),
+            (
+                "string nbf",
+                forge(r#"{"alg":"HS256"}"#, &claims(SESSION_AUDIENCE, "1800000100", r#","nbf":"0""#), Some(&key)),
+            ),
+            (
+                "future nbf",
+                forge(
+                    r#"{"alg":"HS256"}"#,
+                    &claims(SESSION_AUDIENCE, "1800000100", r#","nbf":1800000050"#),
+                    Some(&key),
+                ),
+            ),
+            (
+                "missing exp",
+                forge(
+                    r#"{"alg":"HS256"}"#,
+                    &format!(r#"{{"aud":"{SESSION_AUDIENCE}","sub":"c1","iat":1,"nonce":"{nonce}"}}"#),
+                    Some(&key),
+                ),
+            ),
+            (
+                "another key",
+                forge(r#"{"alg":"HS256"}"#, &claims(SESSION_AUDIENCE, "1800000100", ""), Some(b"not the key")),
+            ),
+            ("oversized", format!("{good}{}", "A".repeat(5000))),
+            ("garbage", "not.a.jwt".to_string()),
+        ];
+        for (attack, token) in cases {
+            assert!(k.verify_session(&token, now).is_none(), "{attack} was accepted");
+            assert!(k.verify_staff_session(&token, now).is_none(), "{attack} opened a staff session");
+            assert!(k.verify_document_access(&token, now).is_none(), "{attack} opened a document");
+        }
     }
 
     #[test]

@@ -191,13 +191,7 @@ impl TestApp {
 
 /// The mail the emulator's SES received from `sender`, parsed from raw MIME, newest first.
 pub async fn emulator_mail(endpoint: &str, sender: &str) -> Vec<StoredMail> {
-    let data: serde_json::Value = reqwest::get(format!("{endpoint}/moto-api/data.json"))
-        .await
-        .expect("emulator state")
-        .json()
-        .await
-        .expect("emulator state is JSON");
-    let raw = data["ses"]["RawMessage"].as_array().cloned().unwrap_or_default();
+    let raw = emulator_raw_mail(endpoint).await;
     let mut mails: Vec<StoredMail> = raw
         .iter()
         .filter(|m| m["source"].as_str() == Some(sender))
@@ -218,6 +212,26 @@ pub async fn emulator_mail(endpoint: &str, sender: &str) -> Vec<StoredMail> {
         .collect();
     mails.reverse();
     mails
+}
+
+/// The raw messages from the emulator's SES endpoint (see `infra/scripts/moto_serial.py`).
+/// A busy emulator can drop a connection now and then, so a failed read is retried.
+async fn emulator_raw_mail(endpoint: &str) -> Vec<serde_json::Value> {
+    let url = format!("{endpoint}/_portal/ses/raw-messages");
+    let mut last_error = String::new();
+    for attempt in 0..5u64 {
+        if attempt > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
+        }
+        match reqwest::get(&url).await.and_then(reqwest::Response::error_for_status) {
+            Ok(response) => match response.json().await {
+                Ok(messages) => return messages,
+                Err(error) => last_error = error.to_string(),
+            },
+            Err(error) => last_error = error.to_string(),
+        }
+    }
+    panic!("the emulator's sent mail could not be read from {url}: {last_error}");
 }
 
 impl Drop for TestApp {
