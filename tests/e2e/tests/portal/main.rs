@@ -6,6 +6,7 @@ mod api;
 mod catalog;
 mod dashboard;
 mod documents;
+mod isolation;
 mod links;
 mod login;
 mod outbox;
