@@ -1,17 +1,20 @@
 //! End-to-end tests: the local server on loopback, driven over HTTP.
 
+mod abuse;
 mod actions;
 mod admin;
 mod api;
 mod catalog;
 mod dashboard;
 mod documents;
+mod faults;
 mod isolation;
 mod links;
 mod login;
 mod outbox;
 mod payments;
 mod pdf;
+mod races;
 mod routes;
 mod security;
 mod staff;
