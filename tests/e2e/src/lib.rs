@@ -82,6 +82,11 @@ impl TestApp {
     /// stand-in started by the test), with [`STRIPE_WEBHOOK_SECRETS`] active.
     pub async fn spawn_with_stripe(api_url: &str) -> TestApp {
         let aws = std::env::var(ENV_TEST_BACKENDS).is_ok_and(|v| v == "aws");
+        TestApp::spawn_with_stripe_on(aws, api_url).await
+    }
+
+    /// [`TestApp::spawn_with_stripe`] on the embedded (`aws: false`) or AWS backends.
+    pub async fn spawn_with_stripe_on(aws: bool, api_url: &str) -> TestApp {
         let vars = [
             ("PORTAL_STRIPE_SECRET_KEY", STRIPE_SECRET_KEY.to_string()),
             ("PORTAL_STRIPE_WEBHOOK_SECRETS", STRIPE_WEBHOOK_SECRETS.join(",")),

@@ -1,6 +1,7 @@
-//! Storage faults at every step of every action: the table fails (or times
-//! out, which reaches the portal as the same error) on the 1st, 2nd, … call an
-//! action makes, including the notification delivery that follows it. Each
+//! Storage faults at every step of every action: the table or the blob store
+//! fails (or times out, which reaches the portal as the same error) on the
+//! 1st, 2nd, … call an action makes, including the notification delivery
+//! that follows it. Each
 //! time the user gets a clean error page or the action's own answer, nothing is
 //! half-written, and after one retry and a delivery run the action has taken
 //! effect once, with exactly the events and mail a fault-free run produces.
@@ -12,20 +13,24 @@ use async_trait::async_trait;
 use portal_adapters::TableStore;
 use portal_adapters::table::{Item, Key, Query, QueryPage, Table, TableError, Write};
 use portal_dev_server::demo;
-use portal_domain::ContactId;
+use portal_domain::payment::{Checkout, Gateway, PaymentReference};
+use portal_domain::ports::{Blob, BlobError, BlobStore, Disposition};
+use portal_domain::{ContactId, DocumentId};
 use portal_e2e::{Browser, Page, TestApp};
+use portal_payments::stripe::signature_header;
 use portal_web::{AppState, auth};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// The table, failing its `fail_at`-th call after being armed (0: never).
-struct FaultyTable {
-    inner: Arc<dyn Table>,
+/// One count of storage calls across the table and the blob store, failing
+/// the `fail_at`-th call after being armed (0: never).
+#[derive(Default)]
+struct Faults {
     calls: AtomicU64,
     fail_at: AtomicU64,
 }
 
-impl FaultyTable {
+impl Faults {
     fn arm(&self, fail_at: u64) {
         self.calls.store(0, Ordering::SeqCst);
         self.fail_at.store(fail_at, Ordering::SeqCst);
@@ -37,12 +42,24 @@ impl FaultyTable {
         self.calls.load(Ordering::SeqCst)
     }
 
-    fn check(&self) -> Result<(), TableError> {
+    /// The injected failure's message, when this call is the one to fail.
+    fn check(&self) -> Result<(), String> {
         let call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         if call == self.fail_at.load(Ordering::SeqCst) {
-            return Err(TableError::Unavailable(format!("injected fault at call {call}")));
+            return Err(format!("injected fault at call {call}"));
         }
         Ok(())
+    }
+}
+
+struct FaultyTable {
+    inner: Arc<dyn Table>,
+    faults: Arc<Faults>,
+}
+
+impl FaultyTable {
+    fn check(&self) -> Result<(), TableError> {
+        self.faults.check().map_err(TableError::Unavailable)
     }
 }
 
@@ -74,25 +91,60 @@ impl Table for FaultyTable {
     }
 }
 
+/// The blob store, failing with the table's count. Presigning is local and never fails here.
+struct FaultyBlobs {
+    inner: Arc<dyn BlobStore>,
+    faults: Arc<Faults>,
+}
+
+#[async_trait]
+impl BlobStore for FaultyBlobs {
+    async fn put(&self, key: &str, blob: &Blob) -> Result<(), BlobError> {
+        self.faults.check().map_err(BlobError::Unavailable)?;
+        self.inner.put(key, blob).await
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Blob>, BlobError> {
+        self.faults.check().map_err(BlobError::Unavailable)?;
+        self.inner.get(key).await
+    }
+
+    async fn exists(&self, key: &str) -> Result<bool, BlobError> {
+        self.faults.check().map_err(BlobError::Unavailable)?;
+        self.inner.exists(key).await
+    }
+
+    async fn presigned_get(
+        &self,
+        key: &str,
+        file_name: &str,
+        disposition: Disposition,
+        expires_in: std::time::Duration,
+    ) -> Result<String, BlobError> {
+        self.inner.presigned_get(key, file_name, disposition, expires_in).await
+    }
+}
+
 /// A portal (embedded backends, demo data and catalog) served through a faulty table.
 struct World {
     app: TestApp,
-    faults: Arc<FaultyTable>,
+    faults: Arc<Faults>,
     server: portal_dev_server::RunningServer,
 }
 
 impl World {
     async fn new() -> World {
-        let app = TestApp::spawn_on(false).await;
+        // Card payments on, so the Stripe webhook verifies; no action here calls Stripe's API.
+        let app = TestApp::spawn_with_stripe_on(false, "http://127.0.0.1:9").await;
         demo::seed_catalog(app.state()).await.unwrap();
-        let faults =
-            Arc::new(FaultyTable { inner: app.table.clone(), calls: AtomicU64::new(0), fail_at: AtomicU64::new(0) });
+        let faults = Arc::new(Faults::default());
+        let table = Arc::new(FaultyTable { inner: app.table.clone(), faults: faults.clone() });
         let state = app.state();
         let faulty = AppState::with_backends(
             state.config.clone(),
-            Arc::new(TableStore::new(faults.clone())),
+            Arc::new(TableStore::new(table)),
             state.mailer.clone(),
-            state.blobs.clone(),
+            Arc::new(FaultyBlobs { inner: state.blobs.clone(), faults: faults.clone() }),
             state.clock.clone(),
             state.ids.clone(),
         );
@@ -136,10 +188,11 @@ enum Action {
     PlaceOrder,
     StaffReply,
     TransferReceived,
+    StripeWebhook,
     LoginRequest,
 }
 
-const ACTIONS: [Action; 8] = [
+const ACTIONS: [Action; 9] = [
     Action::AcceptQuote,
     Action::RejectQuote,
     Action::Comment,
@@ -147,6 +200,7 @@ const ACTIONS: [Action; 8] = [
     Action::PlaceOrder,
     Action::StaffReply,
     Action::TransferReceived,
+    Action::StripeWebhook,
     Action::LoginRequest,
 ];
 
@@ -154,6 +208,7 @@ const ACTIONS: [Action; 8] = [
 enum Prepared {
     Form { browser: Browser, path: String, fields: Vec<(String, String)> },
     Api { url: String, token: String },
+    Webhook { url: String, body: String, signature: String },
 }
 
 async fn prepare(world: &World, action: Action) -> Prepared {
@@ -213,6 +268,30 @@ async fn prepare(world: &World, action: Action) -> Prepared {
             let key = portal_staff_api::keys::create_key(world.app.state(), name).await.unwrap();
             Prepared::Api { url: world.server.url("/api/v1/documents/d-f2026-0125/payments"), token: key.token }
         }
+        Action::StripeWebhook => {
+            let state = world.app.state();
+            let invoice = state.store.document(&DocumentId::parse("d-f2026-0125").unwrap()).await.unwrap().unwrap();
+            let due = invoice.amount_due(&invoice.totals());
+            let checkout = Checkout {
+                session: PaymentReference::parse("cs_test_faults").unwrap(),
+                invoice: invoice.id.clone(),
+                gateway: Gateway::Stripe,
+                amount: due,
+                created_at: state.clock.now(),
+            };
+            state.store.save_checkout(&checkout).await.unwrap();
+            let body = serde_json::json!({
+                "id": "evt_faults", "object": "event", "type": "checkout.session.completed",
+                "data": { "object": {
+                    "id": "cs_test_faults", "object": "checkout.session", "amount_total": due.minor,
+                    "currency": "eur", "payment_status": "paid"
+                } }
+            })
+            .to_string();
+            let secret = portal_e2e::STRIPE_WEBHOOK_SECRETS[1];
+            let signature = signature_header(body.as_bytes(), secret, state.clock.now().unix_timestamp());
+            Prepared::Webhook { url: world.server.url("/webhooks/stripe"), body, signature }
+        }
         Action::LoginRequest => {
             let browser = Browser::new(&world.server.url(""));
             let page = browser.get("/login").await;
@@ -226,6 +305,19 @@ async fn send(prepared: &Prepared) -> Page {
         Prepared::Form { browser, path, fields } => {
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             browser.post(path, &fields).await
+        }
+        Prepared::Webhook { url, body, signature } => {
+            let response = reqwest::Client::new()
+                .post(url)
+                .header("stripe-signature", signature)
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.text().await.unwrap();
+            Page { status, headers, body }
         }
         Prepared::Api { url, token } => {
             let response = reqwest::Client::new()
@@ -292,7 +384,9 @@ async fn a_storage_fault_at_any_step_of_any_action_is_clean_and_loses_nothing() 
             let first = &run.first;
             if first.status >= 500 {
                 assert!(
-                    first.body.contains("Algo ha fallado por nuestra parte") || first.body.contains("\"code\""),
+                    first.body.contains("Algo ha fallado por nuestra parte")
+                        || first.body.contains("\"code\"")
+                        || action == Action::StripeWebhook,
                     "{action:?}, fault at call {fail_at}: a clear message\n{}",
                     first.body
                 );
@@ -323,4 +417,48 @@ async fn a_storage_fault_at_any_step_of_any_action_is_clean_and_loses_nothing() 
         ));
     }
     println!("{}", report.join("\n"));
+}
+
+/// The PDF of `document` as a contact downloads it: the function's answer,
+/// then (on a redirect) the file it points to.
+async fn download_pdf(browser: &Browser) -> (u16, Option<Vec<u8>>) {
+    let answer = browser.get("/documents/invoices/d-f2026-0125/pdf").await;
+    if answer.status != 303 {
+        return (answer.status, None);
+    }
+    let location = answer.location().expect("a download location").to_string();
+    let file = reqwest::get(&location).await.unwrap();
+    let status = file.status().as_u16();
+    (status, Some(file.bytes().await.unwrap().to_vec()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_storage_fault_while_making_a_pdf_never_serves_or_keeps_a_broken_one() {
+    let clean = World::new().await;
+    let ana = clean.contact(demo::CUSTOMER_ID);
+    clean.faults.arm(0);
+    let (status, pdf) = download_pdf(&ana).await;
+    let calls = clean.faults.disarm();
+    assert_eq!(status, 200);
+    let pdf = pdf.expect("a PDF");
+    assert!(pdf.starts_with(b"%PDF-") && pdf.trim_ascii_end().ends_with(b"%%EOF"));
+    for fail_at in 1..=calls {
+        let world = World::new().await;
+        let ana = world.contact(demo::CUSTOMER_ID);
+        world.faults.arm(fail_at);
+        let first = ana.get("/documents/invoices/d-f2026-0125/pdf").await;
+        world.faults.disarm();
+        assert!(
+            first.status == 303 || (first.status >= 500 && first.body.contains("Algo ha fallado por nuestra parte")),
+            "fault at call {fail_at}: {} {}",
+            first.status,
+            first.body
+        );
+        // Whatever happened, the next download is a whole PDF.
+        let (status, again) = download_pdf(&ana).await;
+        assert_eq!(status, 200, "fault at call {fail_at}: the retry downloads");
+        let again = again.unwrap();
+        let whole = again.starts_with(b"%PDF-") && again.trim_ascii_end().ends_with(b"%%EOF");
+        assert!(whole, "fault at call {fail_at}: a whole PDF");
+    }
 }
