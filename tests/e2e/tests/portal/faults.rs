@@ -301,41 +301,26 @@ async fn prepare(world: &World, action: Action) -> Prepared {
 }
 
 async fn send(prepared: &Prepared) -> Page {
-    match prepared {
+    let client = reqwest::Client::new();
+    let request = match prepared {
         Prepared::Form { browser, path, fields } => {
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            browser.post(path, &fields).await
+            return browser.post(path, &fields).await;
         }
         Prepared::Webhook { url, body, signature } => {
-            let response = reqwest::Client::new()
-                .post(url)
-                .header("stripe-signature", signature)
-                .body(body.clone())
-                .send()
-                .await
-                .unwrap();
-            let status = response.status().as_u16();
-            let headers = response.headers().clone();
-            let body = response.text().await.unwrap();
-            Page { status, headers, body }
+            client.post(url).header("stripe-signature", signature).body(body.clone())
         }
-        Prepared::Api { url, token } => {
-            let response = reqwest::Client::new()
-                .post(url)
-                .bearer_auth(token)
-                .json(&serde_json::json!({ "amount_minor": 10_000, "reference": "TRF-FAULTS-1" }))
-                .send()
-                .await
-                .unwrap();
-            let status = response.status().as_u16();
-            let headers = response.headers().clone();
-            let body = response.text().await.unwrap();
-            Page { status, headers, body }
-        }
-    }
+        Prepared::Api { url, token } => client
+            .post(url)
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "amount_minor": 10_000, "reference": "TRF-FAULTS-1" })),
+    };
+    let response = request.send().await.unwrap();
+    let (status, headers) = (response.status().as_u16(), response.headers().clone());
+    Page { status, headers, body: response.text().await.unwrap() }
 }
 
-/// One run of `action` with the table failing at call `fail_at` (0: never).
+/// One run of `action` with storage failing at call `fail_at` (0: never).
 struct Run {
     first: Page,
     calls: u64,
