@@ -32,10 +32,12 @@ impl Clock for FixedClock {
     }
 }
 
-/// Fills `buffer` from the operating system's CSPRNG.
+/// Fills `buffer` from AWS-LC's CSPRNG (seeded by the operating system). Its
+/// first use in a process starts the generator, which costs tens of
+/// milliseconds of cold start (docs/benchmarks/coldstart.md).
 pub fn random_bytes(buffer: &mut [u8]) {
-    // The system RNG only fails if the OS cannot provide entropy, which leaves
-    // nothing safe to do but stop.
+    // It only fails if the OS cannot provide entropy, which leaves nothing
+    // safe to do but stop.
     SystemRandom::new().fill(buffer).expect("operating system random source failed");
 }
 
