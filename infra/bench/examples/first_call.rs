@@ -15,8 +15,10 @@ async fn main() {
         *since = Instant::now();
     };
     let mut at = Instant::now();
+    let _fixed = portal_aws::clients::emulator_config(&endpoint, "eu-west-1");
+    lap("SDK configuration, fixed", &mut at);
     let sdk = portal_aws::clients::sdk_config_from_env(Some(&endpoint)).await;
-    lap("SDK configuration", &mut at);
+    lap("SDK configuration, defaults", &mut at);
     let clients = portal_aws::AwsClients::new(&sdk, true);
     lap("three clients", &mut at);
     let key = |pk: &str| {

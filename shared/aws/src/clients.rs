@@ -18,8 +18,13 @@ pub fn timeouts() -> TimeoutConfig {
 }
 
 /// The SDK configuration from the environment (credentials, region), with an
-/// optional endpoint override for a local emulator.
+/// optional endpoint override for a local emulator. Inside Lambda it is read
+/// straight from the variables Lambda sets ([`lambda_config`]); elsewhere the
+/// SDK's default provider chain finds them.
 pub async fn sdk_config_from_env(endpoint_url: Option<&str>) -> SdkConfig {
+    if let Some(config) = lambda_config(|name| std::env::var(name).ok(), endpoint_url) {
+        return config;
+    }
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeouts())
         .retry_config(RetryConfig::standard().with_max_attempts(3));
@@ -27,6 +32,31 @@ pub async fn sdk_config_from_env(endpoint_url: Option<&str>) -> SdkConfig {
         loader = loader.endpoint_url(url);
     }
     loader.load().await
+}
+
+/// The configuration a Lambda function gets from its environment: the region
+/// and the execution role's credentials Lambda puts in `AWS_REGION`,
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` for the
+/// life of the execution environment. The default provider chain resolves to
+/// exactly these there, but building it costs about 5 ms of every cold start
+/// (docs/benchmarks/coldstart.md); this takes microseconds. `None` outside
+/// Lambda or when any of them is missing.
+pub fn lambda_config(get: impl Fn(&str) -> Option<String>, endpoint_url: Option<&str>) -> Option<SdkConfig> {
+    get("AWS_LAMBDA_FUNCTION_NAME")?;
+    let region = get("AWS_REGION").filter(|r| !r.is_empty())?;
+    let key_id = get("AWS_ACCESS_KEY_ID").filter(|k| !k.is_empty())?;
+    let secret = get("AWS_SECRET_ACCESS_KEY").filter(|s| !s.is_empty())?;
+    let credentials = Credentials::new(key_id, secret, get("AWS_SESSION_TOKEN"), None, "lambda-environment");
+    let mut builder = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region))
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(credentials))
+        .timeout_config(timeouts())
+        .retry_config(RetryConfig::standard().with_max_attempts(3));
+    if let Some(url) = endpoint_url {
+        builder = builder.endpoint_url(url);
+    }
+    Some(builder.build())
 }
 
 /// A configuration with fixed credentials for an emulator (tests, local runs).
@@ -59,6 +89,45 @@ impl AwsClients {
             dynamo: aws_sdk_dynamodb::Client::new(config),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
             ses: aws_sdk_ses::Client::new(config),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_credential_types::provider::ProvideCredentials;
+
+    fn lambda_env(name: &str) -> Option<String> {
+        match name {
+            "AWS_LAMBDA_FUNCTION_NAME" => Some("portal-dashboard".into()),
+            "AWS_REGION" => Some("eu-south-2".into()),
+            "AWS_ACCESS_KEY_ID" => Some("ASIAEXAMPLE".into()),
+            "AWS_SECRET_ACCESS_KEY" => Some("secret".into()),
+            "AWS_SESSION_TOKEN" => Some("token".into()),
+            _ => None,
+        }
+    }
+
+    #[tokio::test]
+    async fn inside_lambda_the_region_and_role_credentials_come_from_its_variables() {
+        let config = lambda_config(lambda_env, None).expect("a Lambda environment");
+        assert_eq!(config.region().map(|r| r.as_ref()), Some("eu-south-2"));
+        let credentials = config.credentials_provider().unwrap().provide_credentials().await.unwrap();
+        assert_eq!(credentials.access_key_id(), "ASIAEXAMPLE");
+        assert_eq!(credentials.session_token(), Some("token"));
+        assert_eq!(config.timeout_config(), Some(&timeouts()));
+        let emulator = lambda_config(lambda_env, Some("http://127.0.0.1:4566")).unwrap();
+        assert_eq!(emulator.endpoint_url(), Some("http://127.0.0.1:4566"));
+    }
+
+    #[test]
+    fn outside_lambda_or_without_credentials_the_default_chain_is_used() {
+        let outside = |name: &str| if name == "AWS_LAMBDA_FUNCTION_NAME" { None } else { lambda_env(name) };
+        assert!(lambda_config(outside, None).is_none());
+        for missing in ["AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+            let without = |name: &str| if name == missing { None } else { lambda_env(name) };
+            assert!(lambda_config(without, None).is_none(), "{missing}");
         }
     }
 }
