@@ -32,9 +32,9 @@ impl Clock for FixedClock {
     }
 }
 
-/// Fills `buffer` from AWS-LC's CSPRNG (seeded by the operating system). Its
-/// first use in a process starts the generator, which costs tens of
-/// milliseconds of cold start (docs/benchmarks/coldstart.md).
+/// Fills `buffer` from AWS-LC's CSPRNG, seeded by the operating system (built
+/// without CPU jitter entropy, whose collection on first use cost ~40 ms of
+/// every cold start: `.cargo/config.toml`, docs/benchmarks/coldstart.md).
 pub fn random_bytes(buffer: &mut [u8]) {
     // It only fails if the OS cannot provide entropy, which leaves nothing
     // safe to do but stop.
