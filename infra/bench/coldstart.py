@@ -4,7 +4,8 @@ hello-world lambda_http binary measured in the same rounds.
 
 Usage: python3 coldstart.py TARGET_DIR   (run by infra/bench/coldstart.sh, which
 builds the release binaries, starts the AWS emulator and provisions it).
-Environment: RUNS (rounds, default 10), plus the PORTAL_* variables the
+Environment: RUNS (rounds, default 10), ONLY (comma-separated function names
+to measure; hello-world is always measured), plus the PORTAL_* variables the
 functions read (the script passes its own environment through).
 """
 
@@ -110,7 +111,10 @@ class RuntimeApi:
                     return
                 if api.served:
                     api.stop.wait(30)
-                    self.send_error(503)
+                    try:
+                        self.send_error(503)
+                    except OSError:
+                        pass  # the process was already stopped
                     return
                 api.served = True
                 self.send_response(200)
@@ -191,10 +195,12 @@ def cold_start(binary, method, path, with_cookie):
 def main():
     target = sys.argv[1]
     runs = int(os.environ.get("RUNS", "10"))
-    samples = {name: [] for name, *_ in FUNCTIONS}
+    only = {name for name in os.environ.get("ONLY", "").split(",") if name}
+    functions = [f for f in FUNCTIONS if not only or f[0] in only or f[0] == "portal-hello-lambda"]
+    samples = {name: [] for name, *_ in functions}
     statuses = {}
     for round_number in range(runs):
-        for name, method, path, with_cookie in FUNCTIONS:
+        for name, method, path, with_cookie in functions:
             seconds, status = cold_start(os.path.join(target, "release", name), method, path, with_cookie)
             samples[name].append(seconds * 1000)
             statuses[name] = status
@@ -203,7 +209,7 @@ def main():
     print(f"\n{runs} cold starts per binary, interleaved; hello-world median {baseline:.1f} ms\n")
     print("| function | first request | answer | median ms | min ms | max ms | × hello-world |")
     print("|---|---|---:|---:|---:|---:|---:|")
-    for name, method, path, _ in FUNCTIONS:
+    for name, method, path, _ in functions:
         values = samples[name]
         request = "stream batch (0 records)" if method is None else f"{method} {path}"
         median = statistics.median(values)

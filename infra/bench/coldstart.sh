@@ -12,7 +12,9 @@
 # to first response. Rounds are interleaved so every binary sees the same
 # machine state.
 #
-# Environment (optional): RUNS (10), SKIP_BUILD=1, CARGO_TARGET_DIR (<repo>/target).
+# Environment (optional): RUNS (10), ONLY (comma-separated function names),
+# SECRET_IN_ENV=1 (the secret key in the environment instead of read from SSM),
+# SKIP_BUILD=1, CARGO_TARGET_DIR (<repo>/target).
 set -euo pipefail
 repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repo"
@@ -40,6 +42,11 @@ boto3.client(\"ssm\", endpoint_url=os.environ[\"PORTAL_TEST_AWS_ENDPOINT\"], reg
 " "$secret"
   export BENCH_SESSION_COOKIE=$(PORTAL_SECRET_KEY=$secret "$target/release/portal-bench" session-cookie c-ferreteria-lopez)
   export PORTAL_ENV=production PORTAL_BACKENDS=aws PORTAL_AWS_ENDPOINT_URL=$PORTAL_TEST_AWS_ENDPOINT
-  export PORTAL_SECRET_KEY_PARAMETER=/portal/bench/secret-key PORTAL_CARD_PAYMENTS=off
+  export PORTAL_CARD_PAYMENTS=off
+  if [[ -n ${SECRET_IN_ENV:-} ]]; then
+    export PORTAL_SECRET_KEY=$secret
+  else
+    export PORTAL_SECRET_KEY_PARAMETER=/portal/bench/secret-key
+  fi
   python3 infra/bench/coldstart.py "$target"
 ' "$target_dir"

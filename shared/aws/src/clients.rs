@@ -4,7 +4,34 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
+use aws_sdk_dynamodb::config::SharedHttpClient;
+use aws_smithy_http_client::Builder;
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
 use std::time::Duration;
+
+/// The roots AWS service endpoints chain to (Amazon Trust Services).
+pub const AWS_TRUST_ROOTS_PEM: &str = include_str!("amazon-trust-services-roots.pem");
+
+/// The HTTPS client every SDK client uses: rustls on AWS-LC, as the SDK's
+/// default, but trusting only [`AWS_TRUST_ROOTS_PEM`]. The portal talks to AWS
+/// endpoints alone, so the operating system's ~150 roots are both more trust
+/// than it needs and a cold-start cost: finding, reading and parsing them took
+/// 2–5 ms of every start (docs/benchmarks/coldstart.md). Plain-HTTP endpoints
+/// (the local emulator) are unaffected.
+pub fn https_client() -> SharedHttpClient {
+    https_client_trusting(AWS_TRUST_ROOTS_PEM)
+}
+
+/// The same client trusting the roots in `roots_pem` instead (tests; a
+/// deployment whose AWS traffic passes a TLS-inspecting proxy).
+pub fn https_client_trusting(roots_pem: &str) -> SharedHttpClient {
+    let trust_store = TrustStore::empty().with_pem_certificate(roots_pem.as_bytes());
+    let context = TlsContext::builder()
+        .with_trust_store(trust_store)
+        .build()
+        .expect("a trust store without extra server names is always valid");
+    Builder::new().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc)).tls_context(context).build_https()
+}
 
 /// Connect within 2 s, each attempt within 5 s, the whole call (with retries)
 /// within 12 s: a Lambda invocation never waits on a dead endpoint.
@@ -26,6 +53,7 @@ pub async fn sdk_config_from_env(endpoint_url: Option<&str>) -> SdkConfig {
         return config;
     }
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https_client())
         .timeout_config(timeouts())
         .retry_config(RetryConfig::standard().with_max_attempts(3));
     if let Some(url) = endpoint_url {
@@ -51,6 +79,7 @@ pub fn lambda_config(get: impl Fn(&str) -> Option<String>, endpoint_url: Option<
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region))
         .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(credentials))
+        .http_client(https_client())
         .timeout_config(timeouts())
         .retry_config(RetryConfig::standard().with_max_attempts(3));
     if let Some(url) = endpoint_url {
@@ -68,6 +97,7 @@ pub fn emulator_config(endpoint_url: &str, region: &str) -> SdkConfig {
         .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(Credentials::from_keys(
             "testing", "testing", None,
         )))
+        .http_client(https_client())
         .timeout_config(timeouts())
         .retry_config(RetryConfig::standard().with_max_attempts(2))
         .build()
@@ -96,6 +126,30 @@ impl AwsClients {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+
+    #[test]
+    fn the_trust_store_is_the_five_amazon_trust_services_roots_and_parses_as_rustls_needs() {
+        let roots = CertificateDer::pem_slice_iter(AWS_TRUST_ROOTS_PEM.as_bytes())
+            .collect::<Result<Vec<_>, _>>()
+            .expect("valid PEM");
+        let mut store = rustls::RootCertStore::empty();
+        for root in &roots {
+            store.add(root.clone()).expect("a usable trust anchor");
+        }
+        assert_eq!(store.len(), 5);
+        for name in [
+            "Amazon Root CA 1",
+            "Amazon Root CA 2",
+            "Amazon Root CA 3",
+            "Amazon Root CA 4",
+            "Starfield Services Root Certificate Authority - G2",
+        ] {
+            let found = roots.iter().any(|der| der.windows(name.len()).any(|w| w == name.as_bytes()));
+            assert!(found, "{name} is missing from the trust store");
+        }
+    }
     use aws_credential_types::provider::ProvideCredentials;
 
     fn lambda_env(name: &str) -> Option<String> {
