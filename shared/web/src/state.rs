@@ -94,22 +94,32 @@ impl AppState {
     /// Reads the configuration and builds the backends it names. A production
     /// configuration never gets here with an embedded backend (`ConfigError`).
     pub async fn from_env() -> Result<AppState, StartError> {
-        // Secrets may live in SSM (`{NAME}_PARAMETER`): read them first, then
-        // parse the configuration as usual.
+        AppState::from_lookup(|name| std::env::var(name).ok()).await
+    }
+
+    /// [`AppState::from_env`] over any source of variables (tests).
+    pub async fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<AppState, StartError> {
+        // Secrets may live in SSM (`{NAME}_PARAMETER`): read them first, all in
+        // one call, then parse the configuration as usual.
+        let parameters: Vec<(&str, String)> = crate::config::SECRETS_IN_SSM
+            .into_iter()
+            .filter_map(|name| Some((name, get(&format!("{name}_PARAMETER")).filter(|p| !p.is_empty())?)))
+            .collect();
         let mut secrets = std::collections::HashMap::new();
-        for name in crate::config::SECRETS_IN_SSM {
-            let Ok(parameter) = std::env::var(format!("{name}_PARAMETER")) else { continue };
-            if parameter.is_empty() {
-                continue;
-            }
-            let endpoint = std::env::var(crate::config::ENV_AWS_ENDPOINT).ok();
+        if !parameters.is_empty() {
+            let endpoint = get(crate::config::ENV_AWS_ENDPOINT);
             let sdk = portal_aws::clients::sdk_config_from_env(endpoint.as_deref()).await;
-            let value = portal_aws::secrets::read_parameter(&sdk, &parameter)
+            let names: Vec<String> = parameters.iter().map(|(_, parameter)| parameter.clone()).collect();
+            let mut values = portal_aws::secrets::read_parameters(&sdk, &names)
                 .await
-                .map_err(|e| StartError::Secret(format!("{parameter}: {e}")))?;
-            secrets.insert(name, value);
+                .map_err(|e| StartError::Secret(e.to_string()))?;
+            for (name, parameter) in parameters {
+                if let Some(value) = values.remove(&parameter) {
+                    secrets.insert(name, value);
+                }
+            }
         }
-        let config = Config::from_lookup(|name| secrets.get(name).cloned().or_else(|| std::env::var(name).ok()))?;
+        let config = Config::from_lookup(|name| secrets.get(name).cloned().or_else(|| get(name)))?;
         AppState::from_config(config).await
     }
 

@@ -99,19 +99,78 @@ async fn the_portal_shows_a_clean_500_when_storage_is_down() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_secret_key_is_read_from_ssm_and_a_missing_one_is_a_clear_error() {
+async fn secrets_are_read_from_ssm_in_one_call_and_a_missing_one_is_named() {
     let config = emulator_config(&portal_e2e::emulator_endpoint(), portal_e2e::EMULATOR_REGION);
-    let name = format!("/portal/{}/secret-key", portal_e2e::unique_name("ssm"));
+    let prefix = format!("/portal/{}", portal_e2e::unique_name("ssm"));
     let ssm = aws_sdk_ssm::Client::new(&config);
-    ssm.put_parameter()
-        .name(&name)
-        .value("a-long-secret-value-with-more-than-32-bytes")
-        .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
-        .send()
-        .await
-        .unwrap();
-    let value = portal_aws::secrets::read_parameter(&config, &name).await.unwrap();
-    assert_eq!(value, "a-long-secret-value-with-more-than-32-bytes");
-    let missing = portal_aws::secrets::read_parameter(&config, "/portal/missing").await.unwrap_err();
-    assert!(missing.to_string().contains("/portal/missing"), "{missing}");
+    let mut names = Vec::new();
+    for (suffix, value) in [("secret-key", "a-long-secret-value-with-more-than-32-bytes"), ("stripe-key", "sk_test_1")]
+    {
+        let name = format!("{prefix}/{suffix}");
+        ssm.put_parameter()
+            .name(&name)
+            .value(value)
+            .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+            .send()
+            .await
+            .unwrap();
+        names.push(name);
+    }
+
+    let values = portal_aws::secrets::read_parameters(&config, &names).await.unwrap();
+    assert_eq!(values.len(), 2);
+    assert_eq!(values[&names[0]], "a-long-secret-value-with-more-than-32-bytes");
+    assert_eq!(values[&names[1]], "sk_test_1");
+
+    let with_missing = [names[0].clone(), "/portal/missing".to_string()];
+    let missing = portal_aws::secrets::read_parameters(&config, &with_missing).await.unwrap_err();
+    assert_eq!(missing.names, "/portal/missing", "only the missing one is named: {missing}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_production_start_takes_every_secret_from_ssm() {
+    let endpoint = portal_e2e::emulator_endpoint();
+    let config = emulator_config(&endpoint, portal_e2e::EMULATOR_REGION);
+    let prefix = format!("/portal/{}", portal_e2e::unique_name("start"));
+    let secrets = [
+        ("secret-key", "a-production-secret-key-of-more-than-32-bytes"),
+        ("stripe-key", "sk_live_from_ssm"),
+        ("stripe-webhooks", "whsec_new,whsec_old"),
+    ];
+    let ssm = aws_sdk_ssm::Client::new(&config);
+    for (suffix, value) in secrets {
+        ssm.put_parameter()
+            .name(format!("{prefix}/{suffix}"))
+            .value(value)
+            .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+            .send()
+            .await
+            .unwrap();
+    }
+    let variables: std::collections::HashMap<&str, String> = [
+        ("PORTAL_ENV", "production".to_string()),
+        ("PORTAL_PUBLIC_URL", "https://portal.example.es".into()),
+        ("PORTAL_BACKENDS", "aws".into()),
+        ("PORTAL_AWS_ENDPOINT_URL", endpoint.clone()),
+        ("PORTAL_TABLE", "portal-start".into()),
+        ("PORTAL_BUCKET", "portal-start".into()),
+        ("PORTAL_MAIL_FROM", "portal@example.es".into()),
+        ("PORTAL_SECRET_KEY_PARAMETER", format!("{prefix}/secret-key")),
+        ("PORTAL_STRIPE_SECRET_KEY_PARAMETER", format!("{prefix}/stripe-key")),
+        ("PORTAL_STRIPE_WEBHOOK_SECRETS_PARAMETER", format!("{prefix}/stripe-webhooks")),
+    ]
+    .into();
+
+    let state = portal_web::AppState::from_lookup(|name| variables.get(name).cloned()).await.expect("a clean start");
+
+    assert_eq!(state.config.secret_key, b"a-production-secret-key-of-more-than-32-bytes");
+    let stripe = state.config.stripe.as_ref().expect("card payments configured");
+    assert_eq!(stripe.secret_key, "sk_live_from_ssm");
+    assert_eq!(stripe.webhook_secrets, ["whsec_new", "whsec_old"]);
+
+    let mut without_one = variables.clone();
+    without_one.insert("PORTAL_STRIPE_SECRET_KEY_PARAMETER", format!("{prefix}/deleted"));
+    let refused = portal_web::AppState::from_lookup(|name| without_one.get(name).cloned()).await;
+    let error = refused.err().expect("a start without a secret stops");
+    assert!(error.to_string().contains(&format!("{prefix}/deleted")), "the missing parameter is named: {error}");
 }
