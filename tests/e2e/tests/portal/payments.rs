@@ -255,6 +255,34 @@ async fn a_stripe_outage_is_a_clear_page_and_nothing_changes() {
 }
 
 #[tokio::test]
+async fn a_stripe_that_never_answers_is_given_up_on_with_the_same_clear_page() {
+    // Stripe accepts the connection and says nothing for longer than the
+    // client waits: the contact gets an answer (not API Gateway's timeout)
+    // and the invoice is untouched. Bounded by the client's 15 s timeout.
+    let stripe = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(60)))
+        .mount(&stripe)
+        .await;
+    let app = TestApp::spawn_with_stripe(&stripe.uri()).await;
+    let ana = app.logged_in(demo::CUSTOMER_EMAIL).await;
+    let page = ana.get(&format!("/documents/invoices/{INVOICE}")).await;
+    let due_before = due(&app).await;
+
+    let refused = tokio::time::timeout(
+        std::time::Duration::from_secs(25),
+        ana.post(&format!("/documents/invoices/{INVOICE}/pay"), &[("csrf", &page.csrf())]),
+    )
+    .await
+    .expect("answered before API Gateway's 29 s limit");
+
+    assert_eq!(refused.status, 503);
+    assert!(refused.body.contains("No se te ha cobrado nada"), "{}", refused.body);
+    assert_eq!(invoice(&app).await.status, DocumentStatus::Issued);
+    assert_eq!(due(&app).await, due_before);
+}
+
+#[tokio::test]
 async fn without_stripe_the_invoice_offers_the_transfer_only() {
     let app = TestApp::spawn().await;
     let ana = app.logged_in(demo::CUSTOMER_EMAIL).await;
