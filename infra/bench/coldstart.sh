@@ -14,6 +14,7 @@
 #
 # Environment (optional): RUNS (10), ONLY (comma-separated function names),
 # SECRET_IN_ENV=1 (the secret key in the environment instead of read from SSM),
+# STRIPE=1 (card payments configured, their two secrets read from SSM as well),
 # SKIP_BUILD=1, CARGO_TARGET_DIR (<repo>/target).
 set -euo pipefail
 repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -37,12 +38,19 @@ exec infra/scripts/with-emulator.sh bash -c '
   eval "$(PORTAL_BENCH_AWS_ENDPOINT=$PORTAL_TEST_AWS_ENDPOINT "$target/release/portal-bench" provision | sed "s/^/export /")"
   .venv/bin/python -c "
 import boto3, os, sys
-boto3.client(\"ssm\", endpoint_url=os.environ[\"PORTAL_TEST_AWS_ENDPOINT\"], region_name=\"eu-west-1\").put_parameter(
-    Name=\"/portal/bench/secret-key\", Value=sys.argv[1], Type=\"SecureString\", Overwrite=True)
+ssm = boto3.client(\"ssm\", endpoint_url=os.environ[\"PORTAL_TEST_AWS_ENDPOINT\"], region_name=\"eu-west-1\")
+for name, value in [(\"secret-key\", sys.argv[1]), (\"stripe-key\", \"sk_test_bench\"), (\"stripe-webhooks\", \"whsec_bench\")]:
+    ssm.put_parameter(Name=\"/portal/bench/\" + name, Value=value, Type=\"SecureString\", Overwrite=True)
 " "$secret"
   export BENCH_SESSION_COOKIE=$(PORTAL_SECRET_KEY=$secret "$target/release/portal-bench" session-cookie c-ferreteria-lopez)
   export PORTAL_ENV=production PORTAL_BACKENDS=aws PORTAL_AWS_ENDPOINT_URL=$PORTAL_TEST_AWS_ENDPOINT
-  export PORTAL_CARD_PAYMENTS=off
+  if [[ -n ${STRIPE:-} ]]; then
+    # Card payments configured: the Stripe key and webhook secrets come from SSM too.
+    export PORTAL_STRIPE_SECRET_KEY_PARAMETER=/portal/bench/stripe-key
+    export PORTAL_STRIPE_WEBHOOK_SECRETS_PARAMETER=/portal/bench/stripe-webhooks
+  else
+    export PORTAL_CARD_PAYMENTS=off
+  fi
   if [[ -n ${SECRET_IN_ENV:-} ]]; then
     export PORTAL_SECRET_KEY=$secret
   else

@@ -36,7 +36,7 @@ async fn a_checkout_session_is_created_for_the_amount_due_with_an_idempotency_ke
         .expect(1)
         .mount(&stripe)
         .await;
-    let gateway = StripeCheckout::new(&stripe.uri(), "sk_test_portal").unwrap();
+    let gateway = StripeCheckout::new(&stripe.uri(), "sk_test_portal");
     let session = gateway.create_checkout(&request()).await.unwrap();
     assert_eq!(session.id.as_str(), "cs_test_a1");
     assert_eq!(session.url, "https://checkout.stripe.com/c/pay/cs_test_a1");
@@ -51,9 +51,9 @@ async fn stripe_errors_and_an_unreachable_api_are_gateway_errors() {
         })))
         .mount(&stripe)
         .await;
-    let gateway = StripeCheckout::new(&stripe.uri(), "sk_test_portal").unwrap();
+    let gateway = StripeCheckout::new(&stripe.uri(), "sk_test_portal");
     let error = gateway.create_checkout(&request()).await.unwrap_err();
     assert!(error.0.contains("cannot currently make live charges"), "{error}");
-    let closed = StripeCheckout::new("http://127.0.0.1:9", "sk_test_portal").unwrap();
+    let closed = StripeCheckout::new("http://127.0.0.1:9", "sk_test_portal");
     assert!(closed.create_checkout(&request()).await.unwrap_err().0.contains("unreachable"));
 }

@@ -158,14 +158,9 @@ impl AppState {
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGenerator>,
     ) -> AppState {
-        let checkout = config.stripe.as_ref().and_then(|stripe| {
-            match portal_payments::stripe::StripeCheckout::new(&stripe.api_url, &stripe.secret_key) {
-                Ok(gateway) => Some(Arc::new(gateway) as Arc<dyn CheckoutGateway>),
-                Err(error) => {
-                    tracing::error!(cause = %error, "Stripe is configured but its client could not be built");
-                    None
-                }
-            }
+        let checkout = config.stripe.as_ref().map(|stripe| {
+            Arc::new(portal_payments::stripe::StripeCheckout::new(&stripe.api_url, &stripe.secret_key))
+                as Arc<dyn CheckoutGateway>
         });
         AppState { keys: Keys::new(&config.secret_key), config, store, mailer, blobs, clock, ids, checkout }
     }
