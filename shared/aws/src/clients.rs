@@ -1,8 +1,9 @@
 //! SDK configuration and clients, built once per cold start.
 
+pub use aws_config::SdkConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::config::SharedHttpClient;
 use aws_smithy_http_client::Builder;

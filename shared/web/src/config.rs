@@ -108,6 +108,12 @@ pub enum ConfigError {
     MissingWithStripe(&'static str),
 }
 
+/// The AWS endpoint override ([`ENV_AWS_ENDPOINT`]), an empty value being none:
+/// read by the SSM secret read at start and by the backends alike.
+pub fn aws_endpoint_url(get: impl Fn(&str) -> Option<String>) -> Option<String> {
+    get(ENV_AWS_ENDPOINT).filter(|v| !v.is_empty())
+}
+
 impl Config {
     /// Reads the configuration from a variable lookup (the process environment
     /// in functions; a map in tests).
@@ -130,7 +136,7 @@ impl Config {
                 bucket: required(ENV_BUCKET)?,
                 mail_from: required(ENV_MAIL_FROM)?,
                 mail_from_name: get(ENV_MAIL_FROM_NAME),
-                endpoint_url: get(ENV_AWS_ENDPOINT).filter(|v| !v.is_empty()),
+                endpoint_url: aws_endpoint_url(&get),
             }),
             Some(other) => return Err(ConfigError::Unknown(ENV_BACKENDS, other.to_string())),
         };

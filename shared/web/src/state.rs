@@ -106,11 +106,14 @@ impl AppState {
             .filter_map(|name| Some((name, get(&format!("{name}_PARAMETER")).filter(|p| !p.is_empty())?)))
             .collect();
         let mut secrets = std::collections::HashMap::new();
+        // Built for the SSM read, then reused for the backends: one SDK
+        // configuration per start.
+        let mut sdk = None;
         if !parameters.is_empty() {
-            let endpoint = get(crate::config::ENV_AWS_ENDPOINT);
-            let sdk = portal_aws::clients::sdk_config_from_env(endpoint.as_deref()).await;
+            let endpoint = crate::config::aws_endpoint_url(&get);
+            let config = portal_aws::clients::sdk_config_from_env(endpoint.as_deref()).await;
             let names: Vec<String> = parameters.iter().map(|(_, parameter)| parameter.clone()).collect();
-            let mut values = portal_aws::secrets::read_parameters(&sdk, &names)
+            let mut values = portal_aws::secrets::read_parameters(&config, &names)
                 .await
                 .map_err(|e| StartError::Secret(e.to_string()))?;
             for (name, parameter) in parameters {
@@ -118,16 +121,25 @@ impl AppState {
                     secrets.insert(name, value);
                 }
             }
+            sdk = Some(config);
         }
         let config = Config::from_lookup(|name| secrets.get(name).cloned().or_else(|| get(name)))?;
-        AppState::from_config(config).await
+        AppState::build(config, sdk).await
     }
 
     pub async fn from_config(config: Config) -> Result<AppState, StartError> {
+        AppState::build(config, None).await
+    }
+
+    /// `sdk`: an SDK configuration already built from the same environment.
+    async fn build(config: Config, sdk: Option<portal_aws::clients::SdkConfig>) -> Result<AppState, StartError> {
         let set = match &config.backends {
             Backends::Embedded { data_dir } => embedded_backends(&config, data_dir)?,
             Backends::Aws(settings) => {
-                let sdk = portal_aws::clients::sdk_config_from_env(settings.endpoint_url.as_deref()).await;
+                let sdk = match sdk {
+                    Some(sdk) => sdk,
+                    None => portal_aws::clients::sdk_config_from_env(settings.endpoint_url.as_deref()).await,
+                };
                 let clients = AwsClients::new(&sdk, settings.endpoint_url.is_some());
                 aws_backends(settings, &clients)?
             }

@@ -98,24 +98,34 @@ async fn the_portal_shows_a_clean_500_when_storage_is_down() {
     assert!(!page.body.contains("DynamoDB"), "the cause goes to the log, not the page");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn secrets_are_read_from_ssm_in_one_call_and_a_missing_one_is_named() {
-    let config = emulator_config(&portal_e2e::emulator_endpoint(), portal_e2e::EMULATOR_REGION);
+/// Stores each `(suffix, value)` as a SecureString under a fresh prefix;
+/// returns the prefix and the parameter names, in order.
+async fn put_secrets(config: &portal_aws::clients::SdkConfig, secrets: &[(&str, &str)]) -> (String, Vec<String>) {
     let prefix = format!("/portal/{}", portal_e2e::unique_name("ssm"));
-    let ssm = aws_sdk_ssm::Client::new(&config);
+    let ssm = aws_sdk_ssm::Client::new(config);
     let mut names = Vec::new();
-    for (suffix, value) in [("secret-key", "a-long-secret-value-with-more-than-32-bytes"), ("stripe-key", "sk_test_1")]
-    {
+    for (suffix, value) in secrets {
         let name = format!("{prefix}/{suffix}");
         ssm.put_parameter()
             .name(&name)
-            .value(value)
+            .value(*value)
             .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
             .send()
             .await
             .unwrap();
         names.push(name);
     }
+    (prefix, names)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn secrets_are_read_from_ssm_in_one_call_and_a_missing_one_is_named() {
+    let config = emulator_config(&portal_e2e::emulator_endpoint(), portal_e2e::EMULATOR_REGION);
+    let (_, names) = put_secrets(
+        &config,
+        &[("secret-key", "a-long-secret-value-with-more-than-32-bytes"), ("stripe-key", "sk_test_1")],
+    )
+    .await;
 
     let values = portal_aws::secrets::read_parameters(&config, &names).await.unwrap();
     assert_eq!(values.len(), 2);
@@ -129,35 +139,30 @@ async fn secrets_are_read_from_ssm_in_one_call_and_a_missing_one_is_named() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_production_start_takes_every_secret_from_ssm() {
+    use portal_web::config::*;
     let endpoint = portal_e2e::emulator_endpoint();
     let config = emulator_config(&endpoint, portal_e2e::EMULATOR_REGION);
-    let prefix = format!("/portal/{}", portal_e2e::unique_name("start"));
-    let secrets = [
-        ("secret-key", "a-production-secret-key-of-more-than-32-bytes"),
-        ("stripe-key", "sk_live_from_ssm"),
-        ("stripe-webhooks", "whsec_new,whsec_old"),
-    ];
-    let ssm = aws_sdk_ssm::Client::new(&config);
-    for (suffix, value) in secrets {
-        ssm.put_parameter()
-            .name(format!("{prefix}/{suffix}"))
-            .value(value)
-            .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
-            .send()
-            .await
-            .unwrap();
-    }
-    let variables: std::collections::HashMap<&str, String> = [
-        ("PORTAL_ENV", "production".to_string()),
-        ("PORTAL_PUBLIC_URL", "https://portal.example.es".into()),
-        ("PORTAL_BACKENDS", "aws".into()),
-        ("PORTAL_AWS_ENDPOINT_URL", endpoint.clone()),
-        ("PORTAL_TABLE", "portal-start".into()),
-        ("PORTAL_BUCKET", "portal-start".into()),
-        ("PORTAL_MAIL_FROM", "portal@example.es".into()),
-        ("PORTAL_SECRET_KEY_PARAMETER", format!("{prefix}/secret-key")),
-        ("PORTAL_STRIPE_SECRET_KEY_PARAMETER", format!("{prefix}/stripe-key")),
-        ("PORTAL_STRIPE_WEBHOOK_SECRETS_PARAMETER", format!("{prefix}/stripe-webhooks")),
+    let (prefix, names) = put_secrets(
+        &config,
+        &[
+            ("secret-key", "a-production-secret-key-of-more-than-32-bytes"),
+            ("stripe-key", "sk_live_from_ssm"),
+            ("stripe-webhooks", "whsec_new,whsec_old"),
+        ],
+    )
+    .await;
+    let in_ssm = |name: &str| format!("{name}_PARAMETER");
+    let variables: std::collections::HashMap<String, String> = [
+        (ENV_ENVIRONMENT.to_string(), "production".to_string()),
+        (ENV_PUBLIC_URL.into(), "https://portal.example.es".into()),
+        (ENV_BACKENDS.into(), "aws".into()),
+        (ENV_AWS_ENDPOINT.into(), endpoint.clone()),
+        (ENV_TABLE.into(), "portal-start".into()),
+        (ENV_BUCKET.into(), "portal-start".into()),
+        (ENV_MAIL_FROM.into(), "portal@example.es".into()),
+        (ENV_SECRET_KEY_PARAMETER.into(), names[0].clone()),
+        (in_ssm(ENV_STRIPE_SECRET_KEY), names[1].clone()),
+        (in_ssm(ENV_STRIPE_WEBHOOK_SECRETS), names[2].clone()),
     ]
     .into();
 
@@ -169,7 +174,7 @@ async fn a_production_start_takes_every_secret_from_ssm() {
     assert_eq!(stripe.webhook_secrets, ["whsec_new", "whsec_old"]);
 
     let mut without_one = variables.clone();
-    without_one.insert("PORTAL_STRIPE_SECRET_KEY_PARAMETER", format!("{prefix}/deleted"));
+    without_one.insert(in_ssm(ENV_STRIPE_SECRET_KEY), format!("{prefix}/deleted"));
     let refused = portal_web::AppState::from_lookup(|name| without_one.get(name).cloned()).await;
     let error = refused.err().expect("a start without a secret stops");
     assert!(error.to_string().contains(&format!("{prefix}/deleted")), "the missing parameter is named: {error}");
