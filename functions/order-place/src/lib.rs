@@ -65,7 +65,8 @@ pub async fn place(state: &AppState, request: &Request) -> WebResult {
         })
         .collect();
     let pending = |e: portal_domain::contact::InvalidId| WebError::Internal(e.to_string());
-    // Id and number are placeholders: the store sets both from the sequence.
+    // The store assigns the id and number from the year's sequence when it
+    // writes the order (`OrderStore::place_order`), replacing these two.
     let document = Document {
         id: DocumentId::parse("d-pending").map_err(pending)?,
         kind: DocumentKind::SalesOrder,

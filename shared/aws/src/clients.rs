@@ -127,6 +127,7 @@ impl AwsClients {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_credential_types::provider::ProvideCredentials;
     use rustls_pki_types::CertificateDer;
     use rustls_pki_types::pem::PemObject;
 
@@ -151,7 +152,6 @@ mod tests {
             assert!(found, "{name} is missing from the trust store");
         }
     }
-    use aws_credential_types::provider::ProvideCredentials;
 
     fn lambda_env(name: &str) -> Option<String> {
         match name {

@@ -113,7 +113,7 @@ fn from_attributes(attributes: &Attributes) -> Result<Item, TableError> {
     })
 }
 
-/// The condition expression for a write, with its placeholder values.
+/// The condition expression for a write, with its expression attribute values.
 fn condition_expression(condition: Condition) -> (Option<String>, Option<Attributes>) {
     match condition {
         Condition::Always => (None, None),
