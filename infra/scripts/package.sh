@@ -6,6 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin="$(infra/scripts/tools-venv.sh)"
 export PATH="$bin:$PATH" SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-eu-west-1}"
+# The functions run on arm64: the pinned toolchain (rust-toolchain.toml) needs
+# that target's standard library, which rust-toolchain.toml does not list so
+# that machines that only test never download it.
+target=aarch64-unknown-linux-gnu
+if ! rustup target list --installed | grep -qx "$target"; then
+    rustup target add "$target"
+fi
 sam build --beta-features --template template.yaml
 python3 - <<'PY'
 import io, os, zipfile

@@ -48,8 +48,13 @@ infra/scripts/validate-template.sh
 step "Unit, contract, emulator and HTTP end-to-end tests (embedded backends)"
 cargo test --workspace --locked
 
-step "HTTP end-to-end tests again on the AWS backends (emulator)"
-PORTAL_TEST_BACKENDS=aws cargo test --locked -p portal-e2e --test portal
+step "HTTP end-to-end tests again on the AWS backends (emulator), recording each function's AWS calls"
+calls="$CARGO_TARGET_DIR/aws-calls.jsonl"
+rm -f "$calls"
+PORTAL_TEST_BACKENDS=aws PORTAL_AWS_CALL_LOG="$calls" cargo test --locked -p portal-e2e --test portal
+
+step "IAM: every function's policy against the calls it made (denied or unused grants fail)"
+infra/scripts/iam-check.sh "$calls"
 
 step "Browser tests (Chromium + playwright-core + axe-core)"
 cargo build -p portal-dev-server --locked

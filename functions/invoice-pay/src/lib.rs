@@ -11,6 +11,7 @@ use portal_web::actions;
 use portal_web::error::Problem;
 use portal_web::routes::{INVOICE_PAY, url};
 use portal_web::{AppState, Body, Request, Response, WebResult, http, respond};
+use portal_web::tokens::{self, SecretUse};
 
 /// Serves `POST /documents/invoices/{id}/pay`.
 pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
@@ -32,7 +33,10 @@ pub async fn pay(state: &AppState, request: &Request) -> WebResult {
         return Err(Problem::NotFound.into());
     }
     let gateway = match (&state.checkout, action.settings.payments.stripe) {
-        (Some(gateway), true) => gateway,
+        (Some(gateway), true) => {
+            tokens::note_secret_use(SecretUse::StripeApiKey);
+            gateway
+        }
         _ => return Err(action.refuse(Problem::PaymentUnavailable)),
     };
     let due = document.amount_due(&document.totals());

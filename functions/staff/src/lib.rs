@@ -163,7 +163,7 @@ pub async fn confirm(state: &AppState, request: &Request) -> WebResult {
         return Err(Problem::AccessDisabled.into());
     }
     let mut response = http::see_other(&next_of(&form));
-    auth::start_staff_session(state, &mut response, &email);
+    auth::start_staff_session(state, &mut response, &email)?;
     tracing::info!(staff = %tokens::digest_hex(email.as_str()), "staff logged in");
     Ok(response)
 }

@@ -336,7 +336,7 @@ impl Bench {
     /// A staff session cookie for `email`.
     pub fn staff_cookie(&self, email: &str) -> String {
         let email = EmailAddress::parse(email).expect("staff email");
-        let (token, _) = self.state.keys.issue_staff_session(&email, self.state.clock.now());
+        let (token, _) = self.state.keys.issue_staff_session(&email, self.state.clock.now()).expect("a staff secret");
         format!("{}={token}", auth::staff_cookie_name(&self.state))
     }
 

@@ -38,8 +38,29 @@ pub type Handler = for<'a> fn(&'a AppState, Request) -> HandlerFuture<'a>;
 
 macro_rules! mount {
     ($route:expr, $crate_name:ident) => {
-        ($route, (|state, request| Box::pin($crate_name::handle(state, request))) as Handler)
+        (
+            $route,
+            (|state, request| Box::pin(serving(stringify!($crate_name), $crate_name::handle(state, request))))
+                as Handler,
+        )
     };
+}
+
+tokio::task_local! {
+    static SERVING: &'static str;
+}
+
+/// Runs `work` as the function `crate_name` (e.g. `portal_dashboard`): what
+/// [`serving_function`] answers inside it. One process serves every function
+/// here; the deploy test uses this to attribute each AWS call to the function
+/// that made it, as if each ran alone in Lambda.
+pub async fn serving<F: Future>(crate_name: &'static str, work: F) -> F::Output {
+    SERVING.scope(crate_name, work).await
+}
+
+/// The crate name of the function whose handler the current task runs, if any.
+pub fn serving_function() -> Option<&'static str> {
+    SERVING.try_with(|name| *name).ok()
 }
 
 /// Every Lambda route and the function handler serving it.
@@ -138,7 +159,7 @@ pub async fn dispatch(state: &AppState, mounts: &[(Route, Handler)], request: Re
     }
     // Like API Gateway, unknown API paths answer JSON, from the API itself.
     if path.starts_with("/api/") {
-        return portal_staff_api::handle(state, request).await;
+        return serving("portal_staff_api", portal_staff_api::handle(state, request)).await;
     }
     if let Some(response) = stripe_standin::serve(state, &request).await {
         return response;
@@ -159,7 +180,8 @@ pub async fn dispatch(state: &AppState, mounts: &[(Route, Handler)], request: Re
 
 /// Delivers pending notifications, logging (not failing on) a storage fault.
 pub async fn drain_outbox(state: &AppState) {
-    match portal_web::notify::drain(state).await {
+    // In AWS the notification consumer does this work.
+    match serving("portal_notification_consumer", portal_web::notify::drain(state)).await {
         Ok(report) if report.failed > 0 => tracing::warn!(?report, "some notifications wait for a retry"),
         Ok(_) => {}
         Err(error) => tracing::error!(cause = %error, "outbox drain failed"),

@@ -62,7 +62,7 @@ fn json(status: StatusCode, value: serde_json::Value) -> Response<Body> {
 }
 
 fn create_session(state: &AppState, request: &Request) -> Response<Body> {
-    let expected = state.config.stripe.as_ref().map(|s| format!("Bearer {}", s.secret_key));
+    let expected = state.config.stripe.as_ref().and_then(|s| s.secret_key.as_ref()).map(|key| format!("Bearer {key}"));
     if http::header_str(request, header::AUTHORIZATION).map(str::to_string) != expected {
         return json(StatusCode::UNAUTHORIZED, serde_json::json!({ "error": { "message": "Invalid API key" } }));
     }

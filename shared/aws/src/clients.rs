@@ -45,6 +45,15 @@ pub fn timeouts() -> TimeoutConfig {
         .build()
 }
 
+/// How every deployed call retries: the SDK's standard mode (throttling and
+/// transient errors only, exponential backoff with jitter from 1 s), three
+/// attempts in all, still bounded by [`timeouts`]' 12 s for the whole call.
+/// Both production paths take it from here, so the adapter tests built on
+/// [`lambda_config`] (tests/aws_semantics.rs) exercise what is deployed.
+pub fn retries() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(3)
+}
+
 /// The SDK configuration from the environment (credentials, region), with an
 /// optional endpoint override for a local emulator. Inside Lambda it is read
 /// straight from the variables Lambda sets ([`lambda_config`]); elsewhere the
@@ -56,7 +65,7 @@ pub async fn sdk_config_from_env(endpoint_url: Option<&str>) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(https_client())
         .timeout_config(timeouts())
-        .retry_config(RetryConfig::standard().with_max_attempts(3));
+        .retry_config(retries());
     if let Some(url) = endpoint_url {
         loader = loader.endpoint_url(url);
     }
@@ -82,7 +91,7 @@ pub fn lambda_config(get: impl Fn(&str) -> Option<String>, endpoint_url: Option<
         .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(credentials))
         .http_client(https_client())
         .timeout_config(timeouts())
-        .retry_config(RetryConfig::standard().with_max_attempts(3));
+        .retry_config(retries());
     if let Some(url) = endpoint_url {
         builder = builder.endpoint_url(url);
     }

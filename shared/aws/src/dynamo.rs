@@ -141,9 +141,10 @@ fn index_names(index: Index) -> Option<(&'static str, &'static str, &'static str
     }
 }
 
-/// How many times a transaction cancelled only by a concurrent transaction is
-/// sent before the race is reported as a conflict.
-const TRANSACTION_CONFLICT_ATTEMPTS: u32 = 3;
+/// How many times a transaction cancelled only by a concurrent transaction or
+/// by throttling is sent before the race is reported as a conflict (or the
+/// throttling as unavailable storage).
+const TRANSACTION_ATTEMPTS: u32 = 3;
 
 impl DynamoTable {
     fn transact_item(&self, write: Write) -> Result<TransactWriteItem, TableError> {
@@ -259,14 +260,24 @@ impl DynamoTable {
             // so trying again is safe; if the race persists, the caller gets a
             // conflict (it re-reads and shows what won), never a 500.
             let contended = positions("TransactionConflict");
-            if contended.is_empty() {
+            // An item's partition was out of capacity. The SDK retries a
+            // throttled call, but not a cancellation that names throttling as
+            // its reason, so this does; if it persists, storage is unavailable.
+            let throttled =
+                !positions("ThrottlingError").is_empty() || !positions("ProvisionedThroughputExceeded").is_empty();
+            if contended.is_empty() && !throttled {
                 return Err(unavailable("TransactWriteItems", &error));
             }
             attempt += 1;
-            if attempt >= TRANSACTION_CONFLICT_ATTEMPTS {
-                return Err(TableError::ConditionFailed { failed: contended });
+            if attempt >= TRANSACTION_ATTEMPTS {
+                return Err(if throttled {
+                    unavailable("TransactWriteItems", &error)
+                } else {
+                    TableError::ConditionFailed { failed: contended }
+                });
             }
-            tokio::time::sleep(std::time::Duration::from_millis(25 * attempt as u64)).await;
+            let pause_ms = if throttled { 200 } else { 25 };
+            tokio::time::sleep(std::time::Duration::from_millis(pause_ms * attempt as u64)).await;
         }
     }
 }

@@ -151,6 +151,20 @@ pub async fn verify_sender(clients: &AwsClients, sender: &str) -> Result<(), Pro
     Ok(())
 }
 
+/// Creates the SES configuration set mail is sent with (the stack's
+/// `MailConfigurationSet` in AWS); an existing one is kept.
+pub async fn create_configuration_set(clients: &AwsClients, name: &str) -> Result<(), ProvisionError> {
+    let set = aws_sdk_ses::types::ConfigurationSet::builder()
+        .name(name)
+        .build()
+        .map_err(|e| ProvisionError::Aws(format!("ConfigurationSet: {e}")))?;
+    match clients.ses.create_configuration_set().configuration_set(set).send().await {
+        Ok(_) => Ok(()),
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_configuration_set_already_exists_exception()) => Ok(()),
+        Err(e) => Err(ProvisionError::Aws(format!("CreateConfigurationSet: {}", describe(&e)))),
+    }
+}
+
 /// Everything the portal needs on a fresh emulator.
 pub async fn provision_all(
     clients: &AwsClients,

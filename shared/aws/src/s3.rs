@@ -63,6 +63,17 @@ impl BlobStore for S3Blobs {
         match self.client.head_object().bucket(&self.bucket).key(key).send().await {
             Ok(_) => Ok(true),
             Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(false),
+            // Without s3:ListBucket, S3 answers a missing key with 403, not
+            // 404. The deployed functions hold it, so a 403 is a permission or
+            // configuration fault: reporting it as "missing" would hide it.
+            Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 403) => {
+                Err(BlobError::Unavailable(format!(
+                    "S3 HeadObject answered 403 Forbidden for {key} in bucket {}: the function needs s3:GetObject \
+                     on the key and s3:ListBucket on the bucket to tell a missing object from a forbidden one ({})",
+                    self.bucket,
+                    describe(&e)
+                )))
+            }
             Err(e) => Err(BlobError::Unavailable(format!("S3 HeadObject failed: {}", describe(&e)))),
         }
     }

@@ -15,11 +15,20 @@ pub struct SesMailer {
     client: Client,
     from: EmailAddress,
     from_name: Option<String>,
+    configuration_set: Option<String>,
 }
 
 impl SesMailer {
     pub fn new(client: Client, from: EmailAddress, from_name: Option<String>) -> Self {
-        SesMailer { client, from, from_name }
+        SesMailer { client, from, from_name, configuration_set: None }
+    }
+
+    /// Sends every message through the SES configuration set `name`: its
+    /// event destinations are where bounce and complaint metrics come from.
+    /// An empty name (an unset template parameter) means none.
+    pub fn with_configuration_set(mut self, name: Option<String>) -> Self {
+        self.configuration_set = name.filter(|name| !name.is_empty());
+        self
     }
 }
 
@@ -54,6 +63,7 @@ impl Mailer for SesMailer {
             .source(self.from.as_str())
             .destinations(mail.to.as_str())
             .raw_message(raw)
+            .set_configuration_set_name(self.configuration_set.clone())
             .send()
             .await
             .map_err(|e| MailError(format!("SES SendRawEmail failed: {}", describe(&e))))?;

@@ -14,7 +14,7 @@ pub const DEFAULT_API_URL: &str = "https://api.stripe.com";
 /// How far a webhook's timestamp may be from now (Stripe's own default).
 pub const SIGNATURE_TOLERANCE: Duration = Duration::from_secs(300);
 /// The longest a call to Stripe may take before the contact is told to retry.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Creates Stripe Checkout Sessions.
 pub struct StripeCheckout {

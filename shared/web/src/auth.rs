@@ -157,9 +157,17 @@ pub async fn require_staff(state: &AppState, request: &Request) -> Result<StaffM
         .ok_or_else(|| WebError::StaffLoginRequired { next: request.uri().path().to_string() })
 }
 
-pub fn start_staff_session(state: &AppState, response: &mut Response<Body>, email: &portal_domain::EmailAddress) {
+/// Sets the staff session cookie. Fails only in a function deployed without
+/// the staff secret (a configuration fault: the template gives it to the staff pages).
+pub fn start_staff_session(
+    state: &AppState,
+    response: &mut Response<Body>,
+    email: &portal_domain::EmailAddress,
+) -> Result<(), WebError> {
     let now = state.clock.now();
-    let (token, expires_at) = state.keys.issue_staff_session(email, now);
+    let (token, expires_at) = state.keys.issue_staff_session(email, now).ok_or_else(|| {
+        WebError::Internal(format!("this function has no staff secret ({})", crate::config::ENV_STAFF_SECRET_KEY))
+    })?;
     let cookie = SetCookie {
         name: staff_cookie_name(state),
         value: &token,
@@ -168,6 +176,7 @@ pub fn start_staff_session(state: &AppState, response: &mut Response<Body>, emai
         secure: state.config.secure_cookies,
     };
     http::add_cookie(response, &cookie);
+    Ok(())
 }
 
 pub fn end_staff_session(state: &AppState, response: &mut Response<Body>) {

@@ -7,11 +7,20 @@ use std::path::PathBuf;
 pub const ENV_ENVIRONMENT: &str = "PORTAL_ENV";
 /// `PORTAL_PUBLIC_URL`: the origin users reach, e.g. `https://portal.example.es`.
 pub const ENV_PUBLIC_URL: &str = "PORTAL_PUBLIC_URL";
-/// `PORTAL_SECRET_KEY`: at least 32 bytes; every token key is derived from it.
+/// `PORTAL_SECRET_KEY`: at least 32 bytes; the keys of contacts' sessions,
+/// document links and access cookies and CSRF tokens are derived from it.
+/// Functions that use none of them are deployed without it.
 pub const ENV_SECRET_KEY: &str = "PORTAL_SECRET_KEY";
 /// `PORTAL_SECRET_KEY_PARAMETER`: an SSM SecureString holding the secret key,
 /// read at cold start (production); takes the place of `PORTAL_SECRET_KEY`.
 pub const ENV_SECRET_KEY_PARAMETER: &str = "PORTAL_SECRET_KEY_PARAMETER";
+/// `PORTAL_STAFF_SECRET_KEY`: at least 32 bytes; staff session keys are derived
+/// from it. Optional: only functions that sign or check staff sessions get it
+/// (in production; locally a fixed development key stands in).
+pub const ENV_STAFF_SECRET_KEY: &str = "PORTAL_STAFF_SECRET_KEY";
+/// `PORTAL_SES_CONFIGURATION_SET`: the SES configuration set every mail is sent
+/// with (bounce and complaint metrics, alarms); optional.
+pub const ENV_SES_CONFIGURATION_SET: &str = "PORTAL_SES_CONFIGURATION_SET";
 /// `PORTAL_BACKENDS`: `embedded` (local default) or `aws`.
 pub const ENV_BACKENDS: &str = "PORTAL_BACKENDS";
 /// `PORTAL_TABLE`: the DynamoDB table (AWS backends).
@@ -40,7 +49,8 @@ pub const ENV_STRIPE_API_URL: &str = "PORTAL_STRIPE_API_URL";
 pub const ENV_CARD_PAYMENTS: &str = "PORTAL_CARD_PAYMENTS";
 /// Secrets that may instead be read from SSM at cold start: `{NAME}_PARAMETER`
 /// names a SecureString holding the value of `{NAME}`.
-pub const SECRETS_IN_SSM: [&str; 3] = [ENV_SECRET_KEY, ENV_STRIPE_SECRET_KEY, ENV_STRIPE_WEBHOOK_SECRETS];
+pub const SECRETS_IN_SSM: [&str; 4] =
+    [ENV_SECRET_KEY, ENV_STAFF_SECRET_KEY, ENV_STRIPE_SECRET_KEY, ENV_STRIPE_WEBHOOK_SECRETS];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -63,6 +73,8 @@ pub struct AwsSettings {
     pub bucket: String,
     pub mail_from: String,
     pub mail_from_name: Option<String>,
+    /// The SES configuration set mail is sent with, if any.
+    pub ses_configuration_set: Option<String>,
     /// An emulator's endpoint; `None` for real AWS.
     pub endpoint_url: Option<String>,
 }
@@ -73,10 +85,12 @@ pub struct Config {
     /// Origin without trailing slash, used in emailed links and Origin checks.
     pub public_url: String,
     pub secret_key: Vec<u8>,
+    /// `None` in functions that never handle staff sessions.
+    pub staff_secret_key: Option<Vec<u8>>,
     pub backends: Backends,
     /// Cookies carry `Secure`. Only a local server on plain HTTP turns it off.
     pub secure_cookies: bool,
-    /// Card payments through Stripe, when this function holds the keys.
+    /// Card payments through Stripe, when this function holds a Stripe secret.
     pub stripe: Option<StripeConfig>,
     /// Card payments are offered (this function or the pay function holds the keys).
     pub card_payments: bool,
@@ -85,8 +99,9 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StripeConfig {
     pub api_url: String,
-    pub secret_key: String,
-    /// Every active webhook signing secret.
+    /// The API key (`sk_…`), in the function that opens checkouts.
+    pub secret_key: Option<String>,
+    /// Every active webhook signing secret, in the function that receives webhooks.
     pub webhook_secrets: Vec<String>,
 }
 
@@ -94,8 +109,8 @@ pub struct StripeConfig {
 pub enum ConfigError {
     #[error("{0} is required in production")]
     Missing(&'static str),
-    #[error("{ENV_SECRET_KEY} must be at least 32 bytes")]
-    WeakSecret,
+    #[error("{0} must be at least 32 bytes")]
+    WeakSecret(&'static str),
     #[error("{0} has an unknown value «{1}»")]
     Unknown(&'static str, String),
     #[error("the embedded backends are for local runs only; production needs PORTAL_BACKENDS=aws")]
@@ -104,8 +119,6 @@ pub enum ConfigError {
     MissingForAws(&'static str),
     #[error("{ENV_PUBLIC_URL} must be an https:// origin in production")]
     InsecurePublicUrl,
-    #[error("{0} is required when {ENV_STRIPE_SECRET_KEY} is set")]
-    MissingWithStripe(&'static str),
 }
 
 /// The AWS endpoint override ([`ENV_AWS_ENDPOINT`]), an empty value being none:
@@ -136,6 +149,7 @@ impl Config {
                 bucket: required(ENV_BUCKET)?,
                 mail_from: required(ENV_MAIL_FROM)?,
                 mail_from_name: get(ENV_MAIL_FROM_NAME),
+                ses_configuration_set: get(ENV_SES_CONFIGURATION_SET).filter(|v| !v.trim().is_empty()),
                 endpoint_url: aws_endpoint_url(&get),
             }),
             Some(other) => return Err(ConfigError::Unknown(ENV_BACKENDS, other.to_string())),
@@ -150,39 +164,50 @@ impl Config {
         }
         let secret_key = match get(ENV_SECRET_KEY) {
             Some(secret) if secret.len() >= 32 => secret.into_bytes(),
-            Some(_) => return Err(ConfigError::WeakSecret),
-            None if production => return Err(ConfigError::Missing(ENV_SECRET_KEY)),
+            Some(_) => return Err(ConfigError::WeakSecret(ENV_SECRET_KEY)),
+            // A function deployed without the portal secret (the Stripe webhook
+            // needs none) gets a random one of its own: it can neither accept
+            // nor forge any token another function issued.
+            None if production => {
+                let mut ephemeral = vec![0u8; 32];
+                portal_adapters::system::random_bytes(&mut ephemeral);
+                ephemeral
+            }
             // Local runs without a secret get a fixed development key: sessions
             // survive restarts, and nothing production-grade can use it.
             None => b"local-development-key-not-for-production-use".to_vec(),
         };
-        let stripe = match get(ENV_STRIPE_SECRET_KEY).filter(|k| !k.trim().is_empty()) {
-            None => None,
-            Some(secret_key) => {
-                let webhook_secrets: Vec<String> = get(ENV_STRIPE_WEBHOOK_SECRETS)
-                    .unwrap_or_default()
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                if webhook_secrets.is_empty() {
-                    // Payments that can never be confirmed must not be taken.
-                    return Err(ConfigError::MissingWithStripe(ENV_STRIPE_WEBHOOK_SECRETS));
-                }
-                Some(StripeConfig {
-                    api_url: get(ENV_STRIPE_API_URL).unwrap_or_else(|| "https://api.stripe.com".into()),
-                    secret_key: secret_key.trim().to_string(),
-                    webhook_secrets,
-                })
-            }
+        let staff_secret_key = match get(ENV_STAFF_SECRET_KEY) {
+            Some(secret) if secret.len() >= 32 => Some(secret.into_bytes()),
+            Some(_) => return Err(ConfigError::WeakSecret(ENV_STAFF_SECRET_KEY)),
+            // In production only the functions given the staff secret handle staff sessions.
+            None if production => None,
+            None => Some(b"local-development-staff-key-not-for-production".to_vec()),
         };
+        // Each Stripe secret only where it is used: the pay function holds the
+        // API key, the webhook function the signing secrets (template.yaml's
+        // Rules refuse a deployment with one and not the other).
+        let api_key = get(ENV_STRIPE_SECRET_KEY).map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+        let webhook_secrets: Vec<String> = get(ENV_STRIPE_WEBHOOK_SECRETS)
+            .unwrap_or_default()
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let stripe = (api_key.is_some() || !webhook_secrets.is_empty()).then(|| StripeConfig {
+            api_url: get(ENV_STRIPE_API_URL).unwrap_or_else(|| "https://api.stripe.com".into()),
+            secret_key: api_key,
+            webhook_secrets,
+        });
         Ok(Config {
             environment,
             secure_cookies: production || public_url.starts_with("https://"),
             public_url,
             secret_key,
+            staff_secret_key,
             backends,
-            card_payments: stripe.is_some() || get(ENV_CARD_PAYMENTS).is_some_and(|v| v == "on"),
+            card_payments: stripe.as_ref().is_some_and(|s| s.secret_key.is_some())
+                || get(ENV_CARD_PAYMENTS).is_some_and(|v| v == "on"),
             stripe,
         })
     }
@@ -217,7 +242,11 @@ mod tests {
         assert!(matches!(config(&base), Err(ConfigError::EmbeddedInProduction)));
         let explicit = [base[0], base[1], ("PORTAL_BACKENDS", "embedded"), ("PORTAL_SECRET_KEY", secret.as_str())];
         assert!(matches!(config(&explicit), Err(ConfigError::EmbeddedInProduction)));
-        assert!(matches!(config(&[("PORTAL_SECRET_KEY", "short")]), Err(ConfigError::WeakSecret)));
+        assert!(matches!(config(&[("PORTAL_SECRET_KEY", "short")]), Err(ConfigError::WeakSecret("PORTAL_SECRET_KEY"))));
+        assert!(matches!(
+            config(&[("PORTAL_STAFF_SECRET_KEY", "short")]),
+            Err(ConfigError::WeakSecret("PORTAL_STAFF_SECRET_KEY"))
+        ));
         assert!(matches!(config(&[("PORTAL_ENV", "staging")]), Err(ConfigError::Unknown(..))));
     }
 
@@ -237,6 +266,14 @@ mod tests {
         let c = config(&vars).unwrap();
         assert!(c.secure_cookies);
         assert!(matches!(c.backends, Backends::Aws(AwsSettings { endpoint_url: None, .. })));
+        assert_eq!(c.staff_secret_key, None, "production functions get the staff secret only when named");
+        let without_secret: Vec<_> = vars.iter().copied().filter(|(name, _)| *name != "PORTAL_SECRET_KEY").collect();
+        let (first, second) = (config(&without_secret).unwrap(), config(&without_secret).unwrap());
+        assert_eq!(first.secret_key.len(), 32);
+        assert_ne!(first.secret_key, second.secret_key, "a key of its own per start, never a shared default");
+        let staff_secret = "s".repeat(40);
+        vars.push(("PORTAL_STAFF_SECRET_KEY", staff_secret.as_str()));
+        assert_eq!(config(&vars).unwrap().staff_secret_key, Some(staff_secret.clone().into_bytes()));
     }
 
     #[test]

@@ -85,7 +85,10 @@ pub fn aws_backends(settings: &AwsSettings, clients: &AwsClients) -> Result<Back
     let sender = EmailAddress::parse(&settings.mail_from).map_err(|_| StartError::InvalidSender)?;
     Ok(BackendSet {
         table: Arc::new(DynamoTable::new(clients.dynamo.clone(), &settings.table)),
-        mailer: Arc::new(SesMailer::new(clients.ses.clone(), sender, settings.mail_from_name.clone())),
+        mailer: Arc::new(
+            SesMailer::new(clients.ses.clone(), sender, settings.mail_from_name.clone())
+                .with_configuration_set(settings.ses_configuration_set.clone()),
+        ),
         blobs: Arc::new(S3Blobs::new(clients.s3.clone(), &settings.bucket)),
     })
 }
@@ -170,11 +173,12 @@ impl AppState {
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGenerator>,
     ) -> AppState {
-        let checkout = config.stripe.as_ref().map(|stripe| {
-            Arc::new(portal_payments::stripe::StripeCheckout::new(&stripe.api_url, &stripe.secret_key))
-                as Arc<dyn CheckoutGateway>
+        let checkout = config.stripe.as_ref().and_then(|stripe| {
+            let key = stripe.secret_key.as_deref()?;
+            Some(Arc::new(portal_payments::stripe::StripeCheckout::new(&stripe.api_url, key)) as Arc<dyn CheckoutGateway>)
         });
-        AppState { keys: Keys::new(&config.secret_key), config, store, mailer, blobs, clock, ids, checkout }
+        let keys = Keys::new(&config.secret_key, config.staff_secret_key.as_deref());
+        AppState { keys, config, store, mailer, blobs, clock, ids, checkout }
     }
 }
 

@@ -1,5 +1,8 @@
 //! Every token the portal issues. Each kind has its own audience and its own key,
-//! derived from the configured secret, so no token can stand in for another.
+//! derived from a configured secret, so no token can stand in for another.
+//! Staff sessions are derived from a secret of their own ([`SecretUse::Staff`]),
+//! given only to the functions that sign or check them: a function that never
+//! handles staff sessions cannot forge one, whatever it leaks.
 //!
 //! - **Session** (cookie): a signed JWT, audience `portal-session`.
 //! - **Document access** (cookie, scoped to one document's path): a signed JWT,
@@ -16,6 +19,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use portal_domain::document::LinkNonce;
 use portal_domain::{ContactId, DocumentId};
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 use time::{Duration, OffsetDateTime};
 
 pub const SESSION_AUDIENCE: &str = "portal-session";
@@ -33,10 +37,39 @@ pub struct Keys {
     session_decoding: DecodingKey,
     access_encoding: EncodingKey,
     access_decoding: DecodingKey,
-    staff_encoding: EncodingKey,
-    staff_decoding: DecodingKey,
+    /// Only in functions configured with the staff secret.
+    staff: Option<(EncodingKey, DecodingKey)>,
     link: hmac::Key,
     csrf: hmac::Key,
+}
+
+/// Which configured secret a token operation relied on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretUse {
+    /// `PORTAL_SECRET_KEY`: contacts' sessions, document links and access, CSRF.
+    Portal,
+    /// `PORTAL_STAFF_SECRET_KEY`: staff sessions.
+    Staff,
+    /// `PORTAL_STRIPE_SECRET_KEY`: calls to Stripe's API.
+    StripeApiKey,
+    /// `PORTAL_STRIPE_WEBHOOK_SECRETS`: checking Stripe's webhook signatures.
+    StripeWebhook,
+}
+
+static SECRET_USE_OBSERVER: OnceLock<fn(SecretUse)> = OnceLock::new();
+
+/// Registers, once per process, a function told of every secret use. The
+/// deploy test records them per function to prove each function is given
+/// exactly the secrets it uses (docs/deploy.md); nothing observes them in Lambda.
+pub fn observe_secret_use(observer: fn(SecretUse)) {
+    let _ = SECRET_USE_OBSERVER.set(observer);
+}
+
+/// Tells the observer, if any, that `secret` was used.
+pub fn note_secret_use(secret: SecretUse) {
+    if let Some(observer) = SECRET_USE_OBSERVER.get() {
+        observer(secret);
+    }
 }
 
 /// A key for one purpose, derived from the configured secret.
@@ -76,17 +109,21 @@ pub struct DocumentAccess {
 }
 
 impl Keys {
-    pub fn new(secret: &[u8]) -> Keys {
+    /// `staff_secret`: `None` in functions that never handle staff sessions;
+    /// they then refuse every staff token and cannot issue one.
+    pub fn new(secret: &[u8], staff_secret: Option<&[u8]>) -> Keys {
         let session = derive(secret, "portal/session/v1");
         let access = derive(secret, "portal/document-access/v1");
-        let staff = derive(secret, "portal/staff-session/v1");
+        let staff = staff_secret.map(|staff_secret| {
+            let key = derive(staff_secret, "portal/staff-session/v1");
+            (EncodingKey::from_secret(&key), DecodingKey::from_secret(&key))
+        });
         Keys {
             session_encoding: EncodingKey::from_secret(&session),
             session_decoding: DecodingKey::from_secret(&session),
             access_encoding: EncodingKey::from_secret(&access),
             access_decoding: DecodingKey::from_secret(&access),
-            staff_encoding: EncodingKey::from_secret(&staff),
-            staff_decoding: DecodingKey::from_secret(&staff),
+            staff,
             link: hmac::Key::new(hmac::HMAC_SHA256, &derive(secret, "portal/document-link/v1")),
             csrf: hmac::Key::new(hmac::HMAC_SHA256, &derive(secret, "portal/csrf/v1")),
         }
@@ -119,6 +156,7 @@ impl Keys {
     }
 
     pub fn issue_session(&self, contact: &ContactId, now: OffsetDateTime) -> (String, OffsetDateTime) {
+        note_secret_use(SecretUse::Portal);
         let expires_at = now + SESSION_LIFETIME;
         let claims = Claims {
             aud: SESSION_AUDIENCE.into(),
@@ -132,6 +170,7 @@ impl Keys {
     }
 
     pub fn verify_session(&self, token: &str, now: OffsetDateTime) -> Option<Session> {
+        note_secret_use(SecretUse::Portal);
         let claims = self.verify(&self.session_decoding, SESSION_AUDIENCE, token, now)?;
         Some(Session {
             contact_id: ContactId::parse(&claims.sub).ok()?,
@@ -140,12 +179,15 @@ impl Keys {
         })
     }
 
-    /// A staff member's session (subject: their email, as listed in settings).
+    /// A staff member's session (subject: their email, as listed in settings);
+    /// `None` in a function without the staff secret.
     pub fn issue_staff_session(
         &self,
         email: &portal_domain::EmailAddress,
         now: OffsetDateTime,
-    ) -> (String, OffsetDateTime) {
+    ) -> Option<(String, OffsetDateTime)> {
+        note_secret_use(SecretUse::Staff);
+        let (encoding, _) = self.staff.as_ref()?;
         let expires_at = now + STAFF_SESSION_LIFETIME;
         let claims = Claims {
             aud: STAFF_SESSION_AUDIENCE.into(),
@@ -155,12 +197,14 @@ impl Keys {
             nonce: None,
             nbf: None,
         };
-        (self.sign(&self.staff_encoding, &claims), expires_at)
+        Some((self.sign(encoding, &claims), expires_at))
     }
 
     /// The staff email of a valid staff session token.
     pub fn verify_staff_session(&self, token: &str, now: OffsetDateTime) -> Option<portal_domain::EmailAddress> {
-        let claims = self.verify(&self.staff_decoding, STAFF_SESSION_AUDIENCE, token, now)?;
+        note_secret_use(SecretUse::Staff);
+        let (_, decoding) = self.staff.as_ref()?;
+        let claims = self.verify(decoding, STAFF_SESSION_AUDIENCE, token, now)?;
         portal_domain::EmailAddress::parse(&claims.sub).ok()
     }
 
@@ -172,6 +216,7 @@ impl Keys {
         now: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> String {
+        note_secret_use(SecretUse::Portal);
         let claims = Claims {
             aud: DOCUMENT_ACCESS_AUDIENCE.into(),
             sub: document.to_string(),
@@ -184,11 +229,13 @@ impl Keys {
     }
 
     pub fn verify_document_access(&self, token: &str, now: OffsetDateTime) -> Option<DocumentAccess> {
+        note_secret_use(SecretUse::Portal);
         let claims = self.verify(&self.access_decoding, DOCUMENT_ACCESS_AUDIENCE, token, now)?;
         Some(DocumentAccess { document_id: DocumentId::parse(&claims.sub).ok()?, nonce: LinkNonce(claims.nonce?) })
     }
 
     fn link_mac(&self, document: &DocumentId, nonce: &LinkNonce) -> hmac::Tag {
+        note_secret_use(SecretUse::Portal);
         let message = format!("{document}\u{0}{}", nonce.0);
         hmac::sign(&self.link, message.as_bytes())
     }
@@ -208,15 +255,18 @@ impl Keys {
 
     /// Checks a link's MAC against the document's *current* nonce (constant time).
     pub fn verify_document_link(&self, document: &DocumentId, nonce: &LinkNonce, mac: &[u8]) -> bool {
+        note_secret_use(SecretUse::Portal);
         let message = format!("{document}\u{0}{}", nonce.0);
         hmac::verify(&self.link, message.as_bytes(), mac).is_ok()
     }
 
     pub fn csrf_token(&self, cookie_value: &str) -> String {
+        note_secret_use(SecretUse::Portal);
         URL_SAFE_NO_PAD.encode(hmac::sign(&self.csrf, cookie_value.as_bytes()).as_ref())
     }
 
     pub fn verify_csrf(&self, cookie_value: &str, submitted: &str) -> bool {
+        note_secret_use(SecretUse::Portal);
         let Ok(mac) = URL_SAFE_NO_PAD.decode(submitted) else { return false };
         hmac::verify(&self.csrf, cookie_value.as_bytes(), &mac).is_ok()
     }
@@ -286,7 +336,7 @@ mod tests {
     use super::*;
 
     fn keys() -> Keys {
-        Keys::new(b"0123456789abcdef0123456789abcdef")
+        Keys::new(b"0123456789abcdef0123456789abcdef", Some(b"staff-secret-staff-secret-staff-".as_slice()))
     }
 
     fn now() -> OffsetDateTime {
@@ -300,7 +350,7 @@ mod tests {
         let (token, _) = k.issue_session(&contact, now());
         assert_eq!(k.verify_session(&token, now()).unwrap().contact_id, contact);
         assert!(k.verify_session(&token, now() + SESSION_LIFETIME + Duration::seconds(1)).is_none());
-        assert!(Keys::new(b"another-secret-another-secret-xx").verify_session(&token, now()).is_none());
+        assert!(Keys::new(b"another-secret-another-secret-xx", None).verify_session(&token, now()).is_none());
     }
 
     #[test]
@@ -400,7 +450,7 @@ mod tests {
             ),
             (
                 "another key",
-                forge(r#"{"alg":"HS256"}"#, &claims(SESSION_AUDIENCE, "1800000100", ""), Some(b"not the key")),
+                forge(r#"{"alg":"HS256"}"#, &claims(SESSION_AUDIENCE, "1800000100", ""), Some(b"not the key".as_slice())),
             ),
             ("oversized", format!("{good}{}", "A".repeat(5000))),
             ("garbage", "not.a.jwt".to_string()),
@@ -417,12 +467,29 @@ mod tests {
         let k = keys();
         let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
         let email = portal_domain::EmailAddress::parse("oficina@ebro.es").unwrap();
-        let (staff, _) = k.issue_staff_session(&email, now);
-        assert_eq!(k.verify_staff_session(&staff, now), Some(email));
+        let (staff, _) = k.issue_staff_session(&email, now).expect("a staff secret");
+        assert_eq!(k.verify_staff_session(&staff, now), Some(email.clone()));
         assert_eq!(k.verify_staff_session(&staff, now + STAFF_SESSION_LIFETIME), None, "expired");
         assert!(k.verify_session(&staff, now).is_none(), "a staff session is no contact session");
         let (contact, _) = k.issue_session(&ContactId::parse("c1").unwrap(), now);
         assert!(k.verify_staff_session(&contact, now).is_none(), "a contact session is no staff session");
+    }
+
+    #[test]
+    fn staff_sessions_need_the_staff_secret_not_the_portal_one() {
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let email = portal_domain::EmailAddress::parse("oficina@ebro.es").unwrap();
+        let (staff, _) = keys().issue_staff_session(&email, now).unwrap();
+        // The same portal secret without the staff one: no staff session either way.
+        let without = Keys::new(b"0123456789abcdef0123456789abcdef", None);
+        assert!(without.issue_staff_session(&email, now).is_none());
+        assert!(without.verify_staff_session(&staff, now).is_none());
+        // Another staff secret (a rotation) ends every earlier staff session.
+        let rotated = Keys::new(b"0123456789abcdef0123456789abcdef", Some(b"rotated-staff-secret-rotated-sta".as_slice()));
+        assert!(rotated.verify_staff_session(&staff, now).is_none());
+        // Staff sessions are not derived from the portal secret: rotating it leaves them valid.
+        let portal_rotated = Keys::new(b"another-secret-another-secret-xx", Some(b"staff-secret-staff-secret-staff-".as_slice()));
+        assert_eq!(portal_rotated.verify_staff_session(&staff, now), Some(email));
     }
 
     #[test]

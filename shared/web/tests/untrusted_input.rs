@@ -132,7 +132,7 @@ proptest! {
 }
 
 fn keys() -> Keys {
-    Keys::new(b"0123456789abcdef0123456789abcdef")
+    Keys::new(b"0123456789abcdef0123456789abcdef", Some(b"staff-secret-staff-secret-staff-".as_slice()))
 }
 
 fn now() -> OffsetDateTime {

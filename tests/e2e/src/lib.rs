@@ -3,6 +3,8 @@
 //! cookies the way a browser does (by name and path) and never follows redirects,
 //! so tests can see every step.
 
+pub mod calls;
+
 use mail_parser::MimeHeaders;
 use portal_adapters::TableStore;
 use portal_adapters::mail::{StoredMail, read_outbox};
@@ -122,6 +124,8 @@ impl TestApp {
                 ("PORTAL_TABLE", name.clone()),
                 ("PORTAL_BUCKET", name.clone()),
                 ("PORTAL_MAIL_FROM", sender.clone()),
+                // As in AWS, mail goes through the stack's configuration set.
+                ("PORTAL_SES_CONFIGURATION_SET", name.clone()),
                 ("PORTAL_AWS_ENDPOINT_URL", emulator_endpoint()),
             ]);
             TestBackends::Aws { endpoint: emulator_endpoint(), sender }
@@ -133,7 +137,7 @@ impl TestApp {
         let set = match &config.backends {
             Backends::Embedded { data_dir } => embedded_backends(&config, data_dir).expect("embedded backends"),
             Backends::Aws(settings) => {
-                let clients = emulator_clients();
+                let clients = calls::recorded(emulator_clients());
                 portal_aws::provision::provision_all(
                     &clients,
                     &template_path(),
@@ -144,6 +148,11 @@ impl TestApp {
                 )
                 .await
                 .expect("provision the emulator");
+                if let Some(set) = &settings.ses_configuration_set {
+                    portal_aws::provision::create_configuration_set(&clients, set)
+                        .await
+                        .expect("the emulator's configuration set");
+                }
                 aws_backends(settings, &clients).expect("aws backends")
             }
         };

@@ -182,6 +182,12 @@ async fn contacts_are_created_once_changed_and_invited() {
     bad["colour"] = json!("red");
     assert_eq!(staff.post("/api/v1/contacts", &bad).await.status, 422);
     assert_eq!(staff.get("/api/v1/contacts/c-nuevo").await.status, 404);
+    // A refused create leaves its idempotency key free: the corrected retry runs.
+    let refused = staff.send("POST", "/api/v1/contacts", Some(&bad), &[("idempotency-key", "import-8")]).await;
+    assert_eq!(refused.status, 422);
+    bad.as_object_mut().unwrap().remove("colour");
+    let corrected = staff.send("POST", "/api/v1/contacts", Some(&bad), &[("idempotency-key", "import-8")]).await;
+    assert_eq!(corrected.status, 201, "{}", corrected.body);
     let text = reqwest::Client::new()
         .post(app.server.url("/api/v1/contacts"))
         .bearer_auth(staff.token.as_deref().unwrap())
@@ -458,6 +464,12 @@ async fn products_price_lists_and_settings_are_managed_with_checks() {
     bad["name"] = json!({ "es": "" });
     assert_eq!(staff.put("/api/v1/products/p-grifo", &bad).await.body["field"], "name.es");
     assert_eq!(staff.get("/api/v1/products/p-grifo").await.body["base_price_minor"], 4990, "refusals write nothing");
+    // Renamed, it is found by its new name and no longer by the old one.
+    let mut renamed = product.clone();
+    renamed["name"] = json!({ "es": "Grifo termostático", "en": "Thermostatic tap" });
+    assert_eq!(staff.put("/api/v1/products/p-grifo", &renamed).await.status, 200);
+    assert!(ana.get("/catalog?q=termostatico").await.body.contains("Grifo termostático"));
+    assert!(!ana.get("/catalog?q=monomando").await.body.contains("Grifo"), "the old name no longer finds it");
 
     let list = staff.put("/api/v1/price-lists/instaladores", &json!({ "prices": { "p-grifo": 3990 } })).await;
     assert_eq!(list.status, 200, "{}", list.body);

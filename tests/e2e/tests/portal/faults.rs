@@ -167,7 +167,8 @@ impl World {
     fn staff(&self) -> Browser {
         let browser = Browser::new(&self.server.url(""));
         let email = portal_domain::EmailAddress::parse("oficina@ebro-instalaciones.es").unwrap();
-        let (token, _) = self.state().keys.issue_staff_session(&email, self.state().clock.now());
+        let (token, _) =
+            self.state().keys.issue_staff_session(&email, self.state().clock.now()).expect("a staff secret");
         browser.set_cookie(auth::staff_cookie_name(self.state()), &token, "/");
         browser
     }

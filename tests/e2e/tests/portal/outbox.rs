@@ -112,23 +112,29 @@ async fn replayed_and_concurrent_stream_records_send_once() {
 
     // While the mail backend is down the consumer reports the record as failed (the stream retries it).
     let event = serde_json::json!({ "Records": [stream_record(&id, "INSERT", "111"), stream_record("ignored", "MODIFY", "112")] });
-    let response = portal_notification_consumer::handle(app.state(), event.clone()).await;
+    let response = consume(app.state(), event.clone()).await;
     assert_eq!(response["batchItemFailures"][0]["itemIdentifier"], "111");
     assert_eq!(response["batchItemFailures"].as_array().unwrap().len(), 1);
 
     // Back up: the same record replayed 10 times, 5 of them at once, sends one email.
     mailer.failures.store(0, Ordering::SeqCst);
     let state = &app.server.state;
-    let replays = (0..5).map(|_| portal_notification_consumer::handle(state, event.clone()));
+    let replays = (0..5).map(|_| consume(state, event.clone()));
     for response in futures_join(replays).await {
         assert!(response["batchItemFailures"].as_array().unwrap().is_empty());
     }
     for _ in 0..5 {
-        portal_notification_consumer::handle(state, event.clone()).await;
+        consume(state, event.clone()).await;
     }
     let sent = mailer.sent.lock().unwrap().clone();
     assert_eq!(sent.values().sum::<usize>(), 1, "{sent:?}");
     assert_eq!(app.state().store.pending_notifications(10).await.unwrap().len(), 0);
+}
+
+/// The stream consumer's handler, run as that function (its AWS calls are
+/// recorded as the consumer's for the deploy test).
+async fn consume(state: &portal_web::AppState, event: serde_json::Value) -> serde_json::Value {
+    portal_dev_server::serving("portal_notification_consumer", portal_notification_consumer::handle(state, event)).await
 }
 
 async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
