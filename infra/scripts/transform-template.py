@@ -44,6 +44,10 @@ PLACEHOLDER_ACCOUNT = "123456789012"
 ALL_FEATURES_STAGE = "prod"
 
 
+class UnknownManagedPolicy(Exception):
+    pass
+
+
 class OfflinePolicyLoader:
     """Answers the transform's request for the account's managed policy list.
 
@@ -56,9 +60,9 @@ class OfflinePolicyLoader:
     """
 
     def load(self):
-        raise SystemExit(
-            "The template names an AWS managed policy by a name SAM's bundled map does not know; "
-            "the transform would look it up in IAM. Give its full ARN instead."
+        raise UnknownManagedPolicy(
+            "a Policies entry names an AWS managed policy SAM's bundled map does not know "
+            "(the transform would look it up in IAM); give its full ARN instead"
         )
 
 
@@ -232,6 +236,9 @@ def main():
             except InvalidDocumentException as error:
                 causes = "\n".join(f"    {cause.message}" for cause in error.causes)
                 problems.append(f"{variant}: the SAM transform fails:\n{causes}")
+                continue
+            except UnknownManagedPolicy as error:
+                problems.append(f"{variant}: {error}")
                 continue
             rendered = json.dumps(result, indent=1, sort_keys=True)
             used = json.dumps({**values, "AWS::Region": region}, indent=1, sort_keys=True)

@@ -10,8 +10,8 @@ use portal_domain::{Capability, DocumentKind, DocumentStatus};
 use portal_web::actions;
 use portal_web::error::Problem;
 use portal_web::routes::{INVOICE_PAY, url};
-use portal_web::{AppState, Body, Request, Response, WebResult, http, respond};
 use portal_web::tokens::{self, SecretUse};
+use portal_web::{AppState, Body, Request, Response, WebResult, http, respond};
 
 /// Serves `POST /documents/invoices/{id}/pay`.
 pub async fn handle(state: &AppState, request: Request) -> Response<Body> {

@@ -175,7 +175,8 @@ impl AppState {
     ) -> AppState {
         let checkout = config.stripe.as_ref().and_then(|stripe| {
             let key = stripe.secret_key.as_deref()?;
-            Some(Arc::new(portal_payments::stripe::StripeCheckout::new(&stripe.api_url, key)) as Arc<dyn CheckoutGateway>)
+            Some(Arc::new(portal_payments::stripe::StripeCheckout::new(&stripe.api_url, key))
+                as Arc<dyn CheckoutGateway>)
         });
         let keys = Keys::new(&config.secret_key, config.staff_secret_key.as_deref());
         AppState { keys, config, store, mailer, blobs, clock, ids, checkout }

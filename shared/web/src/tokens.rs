@@ -450,7 +450,11 @@ mod tests {
             ),
             (
                 "another key",
-                forge(r#"{"alg":"HS256"}"#, &claims(SESSION_AUDIENCE, "1800000100", ""), Some(b"not the key".as_slice())),
+                forge(
+                    r#"{"alg":"HS256"}"#,
+                    &claims(SESSION_AUDIENCE, "1800000100", ""),
+                    Some(b"not the key".as_slice()),
+                ),
             ),
             ("oversized", format!("{good}{}", "A".repeat(5000))),
             ("garbage", "not.a.jwt".to_string()),
@@ -485,10 +489,12 @@ mod tests {
         assert!(without.issue_staff_session(&email, now).is_none());
         assert!(without.verify_staff_session(&staff, now).is_none());
         // Another staff secret (a rotation) ends every earlier staff session.
-        let rotated = Keys::new(b"0123456789abcdef0123456789abcdef", Some(b"rotated-staff-secret-rotated-sta".as_slice()));
+        let rotated =
+            Keys::new(b"0123456789abcdef0123456789abcdef", Some(b"rotated-staff-secret-rotated-sta".as_slice()));
         assert!(rotated.verify_staff_session(&staff, now).is_none());
         // Staff sessions are not derived from the portal secret: rotating it leaves them valid.
-        let portal_rotated = Keys::new(b"another-secret-another-secret-xx", Some(b"staff-secret-staff-secret-staff-".as_slice()));
+        let portal_rotated =
+            Keys::new(b"another-secret-another-secret-xx", Some(b"staff-secret-staff-secret-staff-".as_slice()));
         assert_eq!(portal_rotated.verify_staff_session(&staff, now), Some(email));
     }
 

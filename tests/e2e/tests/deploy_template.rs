@@ -60,25 +60,20 @@ impl Template {
     }
 }
 
-impl Function<'_> {
-    /// A property as SAM resolves it: the function's own, else the global one.
-    fn property(&self, name: &str) -> Option<&Value> {
-        self.properties.get(name).or_else(|| self.globals.get(name))
+impl<'t> Function<'t> {
+    /// A property as SAM resolves it: the function's own, else the global one
+    /// (maps merge, so a nested key is looked up the same way).
+    fn property(&self, path: &[&str]) -> Option<&'t Value> {
+        at(self.properties, path).or_else(|| at(self.globals, path))
     }
 
     /// A list property as SAM merges it: the global entries, then the function's.
-    fn merged_list<'a>(&'a self, path: &[&str]) -> Vec<&'a Value> {
-        let at = |mut value: &'a Value| {
-            for key in path {
-                value = value.get(key)?;
-            }
-            value.as_sequence()
-        };
-        [self.globals, self.properties].into_iter().filter_map(at).flatten().collect()
+    fn merged_list(&self, path: &[&str]) -> Vec<&'t Value> {
+        [self.globals, self.properties].into_iter().filter_map(|v| at(v, path)?.as_sequence()).flatten().collect()
     }
 
     fn timeout(&self) -> Duration {
-        self.property("Timeout")
+        self.property(&["Timeout"])
             .map(|t| Duration::from_secs(t.as_u64().expect("Timeout is whole seconds")))
             .unwrap_or(LAMBDA_DEFAULT_TIMEOUT)
     }
@@ -92,6 +87,13 @@ impl Function<'_> {
             .as_mapping()
             .is_some_and(|events| events.values().any(|e| e["Type"].as_str() == Some("HttpApi")))
     }
+}
+
+fn at<'v>(mut value: &'v Value, path: &[&str]) -> Option<&'v Value> {
+    for key in path {
+        value = value.get(key)?;
+    }
+    Some(value)
 }
 
 /// The logical id a `!Ref X` (or `{Ref: X}`) names.
@@ -110,7 +112,9 @@ fn watches_function(alarm: &Value, metric: &str, function_id: &str) -> bool {
     let dimensions = properties["Dimensions"].as_sequence().map(Vec::as_slice).unwrap_or_default();
     properties["Namespace"].as_str() == Some("AWS/Lambda")
         && properties["MetricName"].as_str() == Some(metric)
-        && dimensions.iter().any(|d| d["Name"].as_str() == Some("FunctionName") && reference(&d["Value"]) == Some(function_id))
+        && dimensions
+            .iter()
+            .any(|d| d["Name"].as_str() == Some("FunctionName") && reference(&d["Value"]) == Some(function_id))
         && notifies_operator(alarm)
 }
 
@@ -133,7 +137,8 @@ fn every_function_outlives_the_clients_it_waits_on_and_answers_before_api_gatewa
     let stripe_key_parameter = format!("{stripe_key}_PARAMETER");
     let mut problems = Vec::new();
     let mut calling_stripe = Vec::new();
-    for function in Template::load().functions() {
+    let template = Template::load();
+    for function in template.functions() {
         let (name, timeout) = (function.binary, function.timeout());
         // Every function reads its secrets and data through the AWS SDK.
         if timeout <= sdk {
@@ -152,7 +157,10 @@ fn every_function_outlives_the_clients_it_waits_on_and_answers_before_api_gatewa
         }
     }
     assert_no_problems("function timeouts", &problems);
-    assert!(calling_stripe.contains(&"portal-invoice-pay"), "the pay function holds the Stripe key: {calling_stripe:?}");
+    assert!(
+        calling_stripe.contains(&"portal-invoice-pay"),
+        "the pay function holds the Stripe key: {calling_stripe:?}"
+    );
 }
 
 #[test]
@@ -163,10 +171,10 @@ fn every_function_is_released_gradually_and_rolled_back_by_its_own_errors() {
     let mut problems = Vec::new();
     for function in template.functions() {
         let name = function.binary;
-        if function.property("AutoPublishAlias").and_then(Value::as_str).is_none_or(str::is_empty) {
+        if function.property(&["AutoPublishAlias"]).and_then(Value::as_str).is_none_or(str::is_empty) {
             problems.push(format!("{name}: no AutoPublishAlias, so a release replaces the code at once"));
         }
-        let deployment_type = function.property("DeploymentPreference").and_then(|p| p["Type"].as_str());
+        let deployment_type = function.property(&["DeploymentPreference", "Type"]).and_then(Value::as_str);
         if deployment_type.is_none_or(|t| t == "AllAtOnce") {
             problems.push(format!("{name}: deployment {deployment_type:?} is not gradual"));
         }
@@ -175,11 +183,15 @@ fn every_function_is_released_gradually_and_rolled_back_by_its_own_errors() {
         if !rollback_alarms.contains(&"ApiServerErrorsAlarm") {
             problems.push(format!("{name}: the API's 5xx alarm does not roll its release back"));
         }
-        if !rollback_alarms.iter().any(|alarm| watches_function(template.resource(alarm), "Errors", function.logical_id))
+        if !rollback_alarms
+            .iter()
+            .any(|alarm| watches_function(template.resource(alarm), "Errors", function.logical_id))
         {
             problems.push(format!("{name}: no alarm on its own Errors rolls its release back"));
         }
-        if !template.of_type("AWS::CloudWatch::Alarm").any(|(_, a)| watches_function(a, "Throttles", function.logical_id))
+        if !template
+            .of_type("AWS::CloudWatch::Alarm")
+            .any(|(_, a)| watches_function(a, "Throttles", function.logical_id))
         {
             problems.push(format!("{name}: no alarm tells the operator it is throttled"));
         }
@@ -198,7 +210,8 @@ fn every_function_logs_to_its_own_group_where_a_retention_applies() {
             continue;
         };
         let resource = template.resource(group);
-        if resource["Type"].as_str() != Some("AWS::Logs::LogGroup") || resource["Properties"]["RetentionInDays"].is_null()
+        if resource["Type"].as_str() != Some("AWS::Logs::LogGroup")
+            || resource["Properties"]["RetentionInDays"].is_null()
         {
             problems.push(format!("{}: {group} is not a log group with a retention", function.binary));
         }
@@ -299,7 +312,7 @@ fn access_log_variables_are_found_wherever_they_sit() {
 #[test]
 fn a_template_function_inherits_globals_and_overrides_them() {
     let template: Value = serde_norway::from_str(
-        "Globals: {Function: {Timeout: 20, DeploymentPreference: {Alarms: [!Ref Api]}}}\n\
+        "Globals: {Function: {Timeout: 20, DeploymentPreference: {Type: Linear10PercentEvery1Minute, Alarms: [!Ref Api]}}}\n\
          Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {Timeout: 25, DeploymentPreference: {Alarms: [!Ref Own]}}}\n  \
          G: {Type: AWS::Serverless::Function, Properties: {}}\n",
     )
@@ -312,6 +325,8 @@ fn a_template_function_inherits_globals_and_overrides_them() {
     };
     assert_eq!(function("F").timeout(), Duration::from_secs(25));
     assert_eq!(function("G").timeout(), Duration::from_secs(20));
+    let deployment_type = function("F").property(&["DeploymentPreference", "Type"]).and_then(Value::as_str);
+    assert_eq!(deployment_type, Some("Linear10PercentEvery1Minute"));
     let alarms: Vec<&str> =
         function("F").merged_list(&["DeploymentPreference", "Alarms"]).into_iter().filter_map(reference).collect();
     assert_eq!(alarms, ["Api", "Own"]);

@@ -148,6 +148,7 @@ async fn a_production_start_takes_every_secret_from_ssm() {
             ("secret-key", "a-production-secret-key-of-more-than-32-bytes"),
             ("stripe-key", "sk_live_from_ssm"),
             ("stripe-webhooks", "whsec_new,whsec_old"),
+            ("staff-secret-key", "a-staff-secret-key-of-more-than-32-bytes-too"),
         ],
     )
     .await;
@@ -163,6 +164,7 @@ async fn a_production_start_takes_every_secret_from_ssm() {
         (ENV_SECRET_KEY_PARAMETER.into(), names[0].clone()),
         (in_ssm(ENV_STRIPE_SECRET_KEY), names[1].clone()),
         (in_ssm(ENV_STRIPE_WEBHOOK_SECRETS), names[2].clone()),
+        (in_ssm(ENV_STAFF_SECRET_KEY), names[3].clone()),
     ]
     .into();
 
@@ -172,6 +174,7 @@ async fn a_production_start_takes_every_secret_from_ssm() {
     let stripe = state.config.stripe.as_ref().expect("card payments configured");
     assert_eq!(stripe.secret_key.as_deref(), Some("sk_live_from_ssm"));
     assert_eq!(stripe.webhook_secrets, ["whsec_new", "whsec_old"]);
+    assert_eq!(state.config.staff_secret_key.as_deref(), Some(&b"a-staff-secret-key-of-more-than-32-bytes-too"[..]));
 
     let mut without_one = variables.clone();
     without_one.insert(in_ssm(ENV_STRIPE_SECRET_KEY), format!("{prefix}/deleted"));

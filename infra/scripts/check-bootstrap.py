@@ -1,0 +1,889 @@
+#!/usr/bin/env python3
+"""Checks infra/bootstrap.yaml against what relies on it. Run with the tools
+venv's Python (cfn-lint, the SAM translator and PyYAML live there):
+
+    .venv-tools/bin/python infra/scripts/check-bootstrap.py
+
+1. cfn-lint passes on infra/bootstrap.yaml.
+2. Trust: every workflow job that assumes an AWS role runs in a GitHub
+   environment, asks for an OIDC token, and deploys the stage its environment
+   names; the role trusts exactly the subject GitHub presents for such a job,
+   repo:OWNER/REPO:environment:<stage>, with audience sts.amazonaws.com; the
+   deploy steps come in order (record, deploy, smoke test, rollback on a
+   failed smoke test); samconfig.toml names each stage's stack portal-<stage>.
+3. The deploy policy: Allow only, no wildcard in any action (so no "*" and no
+   iam:*), only actions IAM knows, Resource "*" only for actions that name no
+   resource (or listed below with a reason), iam:PassRole only with
+   iam:PassedToService, each managed policy under IAM's size limit.
+4. Against template.yaml, transformed by SAM for every stage in samconfig.toml:
+   the policy grants every permission CloudFormation's handlers declare for
+   the resource types the stack holds (less the exclusions below, each with
+   its reason), plus what `sam deploy`, the workflow and rollback.sh call; and
+   it grants nothing else. Each resource of the stack, under the name
+   CloudFormation gives it, may be created; the AWS managed policies and
+   service principals of the stack's roles are exactly the ones allowed.
+5. Requests the policy must allow and must refuse, evaluated on the resolved
+   statements (an invoice in the bucket or table, the secrets, the role
+   itself, the other stage's resources, an administrator policy...).
+
+Exits 1 listing every failure. Options --bootstrap, --workflow, --template,
+--samconfig point at other files (used to show that a break is caught).
+"""
+
+import argparse
+import copy
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+from cfnlint.decode import decode
+from samtranslator.translator.transform import transform
+
+ROOT = Path(__file__).resolve().parents[2]
+CFNLINT_DATA = Path(__import__("cfnlint").__file__).parent / "data"
+ACCOUNT = "123456789012"
+PARTITION = "aws"
+REPOSITORY = "octo-org/octo-repo"  # any OWNER/REPO: the subject must follow it
+OIDC_ISSUER = "token.actions.githubusercontent.com"
+# CloudFormation names unnamed resources STACK-LogicalId-SUFFIX, with a
+# random suffix of 12 or 13 characters.
+SUFFIX = "ABCDEFGHIJ123"
+MANAGED_POLICY_MAX = 6144
+
+# Services the stack's resource types may use but this stack does not.
+SERVICES_NOT_USED = {
+    "kms": "no customer-managed KMS keys: table, bucket, queue, logs and functions use AWS-owned keys",
+    "ec2": "the functions run outside any VPC",
+    "elasticfilesystem": "no EFS mounts",
+    "s3files": "no file system mounts",
+    "s3tables": "no S3 metadata tables",
+    "kinesis": "no Kinesis streaming from the table",
+    "firehose": "no log delivery to Firehose",
+}
+# Handler permissions for features the stack does not use, never granted.
+ACTIONS_NOT_GRANTED = {
+    "dynamodb:GetItem": "item access (table imports): the deploy role never reads or writes portal data",
+    "dynamodb:Query": "item access (table imports): the deploy role never reads portal data",
+    "dynamodb:Scan": "item access (table imports): the deploy role never reads portal data",
+    "dynamodb:PutItem": "item access (table imports): the deploy role never writes portal data",
+    "dynamodb:UpdateItem": "item access (table imports): the deploy role never writes portal data",
+    "dynamodb:DeleteItem": "item access (table imports): the deploy role never writes portal data",
+    "dynamodb:BatchWriteItem": "item access (table imports): the deploy role never writes portal data",
+    "dynamodb:ImportTable": "no ImportSourceSpecification",
+    "dynamodb:DescribeImport": "no ImportSourceSpecification",
+    "dynamodb:CreateTableReplica": "no global table replicas",
+    "dynamodb:AssociateTableReplica": "no global table replicas",
+    "dynamodb:EnableKinesisStreamingDestination": "no Kinesis streaming destination",
+    "dynamodb:DisableKinesisStreamingDestination": "no Kinesis streaming destination",
+    "dynamodb:UpdateKinesisStreamingDestination": "no Kinesis streaming destination",
+    "dynamodb:PutResourcePolicy": "no ResourcePolicy on the table",
+    "dynamodb:DeleteResourcePolicy": "no ResourcePolicy on the table",
+    "dynamodb:UpdateContributorInsights": "no ContributorInsightsSpecification",
+    "iam:CreateServiceLinkedRole": "no replicas or auto scaling, the features that create service-linked roles",
+    "logs:CreateLogStream": "table import logging; the deploy role writes no logs",
+    "logs:PutLogEvents": "table import logging; the deploy role writes no logs",
+    "logs:DescribeLogStreams": "table import logging",
+    "s3:GetObjectMetadata": "table imports from S3",
+    "s3:GetObjectVersion": "CodeUri objects are referenced without a version",
+    "s3:DeleteObject": "object access: the deploy role never touches stored documents",
+    "s3:PutObjectAcl": "object ACLs: the buckets enforce bucket-owner ownership",
+    "s3:PutBucketAcl": "bucket ACLs: disabled (BucketOwnerEnforced)",
+    "s3:PutBucketReplication": "no replication (it would need a role to pass)",
+    "s3:PutReplicationConfiguration": "no replication (it would need a role to pass)",
+    "s3:PutBucketWebsite": "a bucket of invoices is never a website",
+    "s3:PutBucketAbac": "no attribute-based access control on the bucket",
+    "s3:CreateBucketMetadataTableConfiguration": "no S3 metadata tables",
+    "s3:DeleteBucketMetadataTableConfiguration": "no S3 metadata tables",
+    "s3:UpdateBucketMetadataJournalTableConfiguration": "no S3 metadata tables",
+    "s3:UpdateBucketMetadataInventoryTableConfiguration": "no S3 metadata tables",
+    "s3:UpdateBucketMetadataAnnotationTableConfiguration": "no S3 metadata tables",
+    "lambda:PassCapacityProvider": "no Lambda capacity providers",
+    "lambda:GetLayerVersion": "no layers",
+    "lambda:GetCodeSigningConfig": "no code signing",
+    "lambda:PutFunctionCodeSigningConfig": "no code signing",
+    "lambda:DeleteFunctionCodeSigningConfig": "no code signing",
+    "codedeploy:RegisterOnPremisesInstance": "Lambda deployments only",
+    "logs:AssociateKmsKey": "log groups use the default encryption",
+    "logs:DisassociateKmsKey": "log groups use the default encryption",
+    "logs:PutDataProtectionPolicy": "no data protection policy on log groups",
+    "logs:DeleteDataProtectionPolicy": "no data protection policy on log groups",
+    "logs:PutIndexPolicy": "no field index policies",
+    "logs:DeleteIndexPolicy": "no field index policies",
+    "logs:PutBearerTokenAuthentication": "no bearer-token log ingestion",
+    "logs:DeleteResourcePolicy": "log groups carry no resource policy",
+    "sns:PutDataProtectionPolicy": "no data protection policy on the topic",
+}
+# Granted although no resource type's handler lists them, each for its caller.
+CALLED_DIRECTLY = {
+    "cloudformation:CreateChangeSet": "sam deploy",
+    "cloudformation:DescribeChangeSet": "sam deploy",
+    "cloudformation:ExecuteChangeSet": "sam deploy",
+    "cloudformation:DeleteChangeSet": "sam deploy (an empty change set)",
+    "cloudformation:DescribeStacks": "sam deploy; the workflow reads the stacks' outputs",
+    "cloudformation:DescribeStackEvents": "sam deploy",
+    "cloudformation:GetTemplateSummary": "sam deploy",
+    "cloudformation:ListStackResources": "rollback.sh finds the functions and the CodeDeploy application",
+    "s3:PutObject": "sam deploy uploads the artifacts",
+    "s3:GetObject": "sam deploy; CloudFormation reads the template, Lambda the code, as the caller",
+    "s3:ListBucket": "sam deploy's HEAD on artifacts (403 instead of 404 without it)",
+    "lambda:GetAlias": "rollback.sh",
+    "lambda:UpdateAlias": "rollback.sh",
+    "codedeploy:ListDeploymentGroups": "rollback.sh",
+    "codedeploy:ListDeployments": "rollback.sh",
+    "codedeploy:GetDeployment": "rollback.sh",
+    "codedeploy:StopDeployment": "rollback.sh",
+}
+# API Gateway delivers access logs as the caller: needed only with access logs
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html).
+ACCESS_LOG_DELIVERY = [
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+]
+# Actions that name a resource but are granted on "*", with the condition that
+# scopes them instead.
+STAR_WITH_CONDITION = {
+    "ses:CreateConfigurationSet": "ses:ApiVersion",
+    "ses:DeleteConfigurationSet": "ses:ApiVersion",
+    "ses:CreateConfigurationSetEventDestination": "ses:ApiVersion",
+    "ses:UpdateConfigurationSetEventDestination": "ses:ApiVersion",
+    "ses:DeleteConfigurationSetEventDestination": "ses:ApiVersion",
+}
+# Longest names CloudFormation may generate before it truncates them (and a
+# truncated name could leave the portal-<stage>-* pattern).
+NAME_LIMITS = {
+    "AWS::IAM::Role": 64,
+    "AWS::Lambda::Function": 64,
+    "AWS::Events::Rule": 64,
+    "AWS::S3::Bucket": 63,
+    "AWS::SQS::Queue": 80,
+    "AWS::SNS::Topic": 256,
+    "AWS::DynamoDB::Table": 255,
+    "AWS::CloudWatch::Alarm": 255,
+    "AWS::CodeDeploy::Application": 100,
+    "AWS::CodeDeploy::DeploymentGroup": 100,
+    "AWS::SES::ConfigurationSet": 64,
+    "AWS::Logs::LogGroup": 512,
+}
+# The property holding an explicit physical name, per type.
+NAME_PROPERTY = {
+    "AWS::IAM::Role": "RoleName",
+    "AWS::Lambda::Function": "FunctionName",
+    "AWS::Events::Rule": "Name",
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::SQS::Queue": "QueueName",
+    "AWS::SNS::Topic": "TopicName",
+    "AWS::DynamoDB::Table": "TableName",
+    "AWS::CloudWatch::Alarm": "AlarmName",
+    "AWS::CodeDeploy::Application": "ApplicationName",
+    "AWS::CodeDeploy::DeploymentGroup": "DeploymentGroupName",
+    "AWS::SES::ConfigurationSet": "Name",
+    "AWS::Logs::LogGroup": "LogGroupName",
+}
+
+errors = []
+
+
+def error(message):
+    errors.append(message)
+
+
+def listify(value):
+    return value if isinstance(value, list) else [value]
+
+
+# ---- intrinsic functions, resolved with placeholder values -----------------
+
+
+class Unresolvable(Exception):
+    pass
+
+
+def resolve(value, refs, getatts=None):
+    """Resolves Ref, Fn::Sub, Fn::Join, Fn::GetAtt and Fn::If (taking the first
+    branch) with `refs` (name -> value) and `getatts` ("Res.Attr" -> value)."""
+    getatts = getatts or {}
+    if isinstance(value, list):
+        return [resolve(v, refs, getatts) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        (key, arg), = value.items()
+        if key == "Ref":
+            if arg not in refs:
+                raise Unresolvable(f"Ref {arg}")
+            return refs[arg]
+        if key == "Fn::GetAtt":
+            name = ".".join(arg) if isinstance(arg, list) else arg
+            if name not in getatts:
+                raise Unresolvable(f"GetAtt {name}")
+            return getatts[name]
+        if key == "Fn::Sub":
+            text, local = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
+            local = {k: resolve(v, refs, getatts) for k, v in local.items()}
+
+            def substitute(match):
+                name = match.group(1)
+                if name.startswith("!"):
+                    return "${" + name[1:] + "}"
+                if name in local:
+                    return str(local[name])
+                if "." in name and name in getatts:
+                    return str(getatts[name])
+                if name in refs:
+                    return str(refs[name])
+                raise Unresolvable(f"${{{name}}}")
+
+            return re.sub(r"\$\{([^}]+)\}", substitute, text)
+        if key == "Fn::Join":
+            sep, parts = arg
+            return sep.join(str(resolve(p, refs, getatts)) for p in resolve(parts, refs, getatts))
+        if key == "Fn::If":
+            return resolve(arg[1], refs, getatts)
+    return {k: resolve(v, refs, getatts) for k, v in value.items()}
+
+
+# ---- IAM evaluation ---------------------------------------------------------
+
+
+def glob(pattern, text, ignore_case=False):
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, text, re.IGNORECASE if ignore_case else 0) is not None
+
+
+def condition_holds(condition, context):
+    for operator, entries in condition.items():
+        for key, wanted in entries.items():
+            actual = context.get(key)
+            if actual is None:
+                return False
+            wanted = [str(w) for w in listify(wanted)]
+            if operator in ("StringEquals", "ArnEquals", "Bool"):
+                ok = str(actual) in wanted
+            elif operator in ("StringLike", "ArnLike"):
+                ok = any(glob(w, str(actual)) for w in wanted)
+            else:
+                raise ValueError(f"the evaluator does not know the condition operator {operator}")
+            if not ok:
+                return False
+    return True
+
+
+def allowed(statements, action, resource, context=None):
+    for statement in statements:
+        if not any(glob(a, action, ignore_case=True) for a in listify(statement["Action"])):
+            continue
+        if not any(glob(r, resource) for r in listify(statement["Resource"])):
+            continue
+        if condition_holds(statement.get("Condition", {}), context or {}):
+            return True
+    return False
+
+
+# ---- inputs -----------------------------------------------------------------
+
+
+def load_cfn(path):
+    template, matches = decode(str(path))
+    if matches:
+        raise SystemExit(f"{path}: {matches}")
+    return template
+
+
+def environment_name(job):
+    env = job.get("environment")
+    return env.get("name") if isinstance(env, dict) else env
+
+
+def check_workflow(workflow, bootstrap, samconfig):
+    """The jobs that assume a role; returns their stage names."""
+    stage_pattern = bootstrap["Parameters"]["Stage"]["AllowedPattern"]
+    stages = []
+    for name, job in workflow["jobs"].items():
+        steps = job.get("steps", [])
+        credentials = [s for s in steps if "aws-actions/configure-aws-credentials" in (s.get("uses") or "")]
+        if not credentials:
+            continue
+        stage = environment_name(job)
+        if not stage:
+            error(
+                f"ci.yml job {name} assumes an AWS role without a GitHub environment: its token's subject "
+                f"would be repo:{REPOSITORY}:ref:..., which no deploy role trusts"
+            )
+            continue
+        if "${{" in stage:
+            error(f"ci.yml job {name}: environment {stage!r} must be literal to be checked against the trust")
+            continue
+        stages.append(stage)
+        if not re.fullmatch(stage_pattern, stage):
+            error(f"ci.yml job {name}: environment {stage!r} is not a stage bootstrap.yaml accepts ({stage_pattern})")
+        if (job.get("permissions") or {}).get("id-token") != "write":
+            error(f"ci.yml job {name}: no `permissions: id-token: write`, so no OIDC token")
+        if job.get("env", {}).get("STAGE") != stage:
+            error(f"ci.yml job {name}: env STAGE={job.get('env', {}).get('STAGE')!r} but environment {stage!r}")
+        for step in credentials:
+            audience = (step.get("with") or {}).get("audience", "sts.amazonaws.com")
+            if audience != "sts.amazonaws.com":
+                error(f"ci.yml job {name}: audience {audience!r}, the role accepts sts.amazonaws.com only")
+        runs = [(i, s.get("run") or "", s) for i, s in enumerate(steps)]
+
+        def first(pattern):
+            return next((i for i, run, _ in runs if re.search(pattern, run)), None)
+
+        record = first(r"rollback\.sh --record \"portal-\$STAGE\"")
+        deploy = first(r"sam deploy --config-env \"\$STAGE\"")
+        smoke = first(r"smoke\.sh ")
+        rollback = first(r"rollback\.sh \"portal-\$STAGE\"")
+        bucket = first(r"portal-bootstrap-\$STAGE")
+        if None in (record, deploy, smoke, rollback, bucket) or not record < deploy < smoke < rollback:
+            error(
+                f"ci.yml job {name}: expected, in order, rollback.sh --record \"portal-$STAGE\", "
+                'sam deploy --config-env "$STAGE" (bucket from portal-bootstrap-$STAGE), smoke.sh, rollback.sh'
+            )
+        else:
+            smoke_id = steps[smoke].get("id")
+            condition = str(steps[rollback].get("if", ""))
+            if not smoke_id or f"steps.{smoke_id}.outcome == 'failure'" not in condition:
+                error(f"ci.yml job {name}: the rollback step must run when the smoke test fails")
+        deploy_section = samconfig.get(stage, {}).get("deploy", {}).get("parameters", {})
+        if deploy_section.get("stack_name") != f"portal-{stage}":
+            error(
+                f"samconfig.toml [{stage}.deploy.parameters] stack_name is {deploy_section.get('stack_name')!r}; "
+                f"the deploy role may change only stack portal-{stage}"
+            )
+    if not stages:
+        error("ci.yml: no job assumes an AWS role")
+    return stages
+
+
+def deploy_role(bootstrap):
+    roles = [
+        (name, r)
+        for name, r in bootstrap["Resources"].items()
+        if r["Type"] == "AWS::IAM::Role"
+        and any(
+            "Federated" in (s.get("Principal") or {})
+            for s in r["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        )
+    ]
+    if len(roles) != 1:
+        raise SystemExit(f"bootstrap.yaml: expected one role trusting an OIDC provider, found {len(roles)}")
+    return roles[0]
+
+
+def check_trust(role, stage):
+    refs = {"GitHubRepository": REPOSITORY, "Stage": stage, "AWS::Partition": PARTITION, "AWS::AccountId": ACCOUNT}
+    statements = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    if len(statements) != 1:
+        error("bootstrap.yaml: the deploy role's trust must be one statement")
+        return
+    statement = statements[0]
+    if statement.get("Effect") != "Allow" or listify(statement.get("Action")) != ["sts:AssumeRoleWithWebIdentity"]:
+        error("bootstrap.yaml: the trust must Allow sts:AssumeRoleWithWebIdentity only")
+    condition = statement.get("Condition") or {}
+    if set(condition) != {"StringEquals"}:
+        error(f"bootstrap.yaml: the trust's conditions must be StringEquals only (no wildcards), not {sorted(condition)}")
+    equals = resolve(condition.get("StringEquals", {}), refs)
+    if listify(equals.get(f"{OIDC_ISSUER}:aud")) != ["sts.amazonaws.com"]:
+        error(f"bootstrap.yaml: the trusted audience must be sts.amazonaws.com, is {equals.get(f'{OIDC_ISSUER}:aud')!r}")
+    presented = f"repo:{REPOSITORY}:environment:{stage}"
+    trusted = listify(equals.get(f"{OIDC_ISSUER}:sub"))
+    if trusted != [presented]:
+        error(
+            f"bootstrap.yaml: with GitHubRepository={REPOSITORY} Stage={stage} the role trusts subject {trusted}, "
+            f"but the workflow's {stage} job presents {presented!r}"
+        )
+
+
+def policy_documents(bootstrap, role, refs, getatts):
+    """(name, resolved document) of every policy the deploy role holds."""
+    documents = []
+    for arn in role["Properties"].get("ManagedPolicyArns", []):
+        name = arn.get("Ref") if isinstance(arn, dict) else None
+        resource = bootstrap["Resources"].get(name or "", {})
+        if resource.get("Type") != "AWS::IAM::ManagedPolicy":
+            error(f"bootstrap.yaml: the deploy role holds {arn!r}, not a policy of this template")
+            continue
+        documents.append((name, resolve(resource["Properties"]["PolicyDocument"], refs, getatts)))
+    for policy in role["Properties"].get("Policies", []):
+        documents.append((policy["PolicyName"], resolve(policy["PolicyDocument"], refs, getatts)))
+    return documents
+
+
+def iam_actions():
+    data = json.loads((CFNLINT_DATA / "AdditionalSpecs" / "Policies.json").read_text())
+    known = {}
+    for service, entry in data.items():
+        for action, details in entry.get("Actions", {}).items():
+            known[f"{service}:{action}".lower()] = details.get("Resources", [])
+    return known
+
+
+def check_statements(documents, known):
+    for name, document in documents:
+        size = len(json.dumps(document, separators=(",", ":")))
+        if size > MANAGED_POLICY_MAX:
+            error(f"bootstrap.yaml {name}: {size} characters, over IAM's {MANAGED_POLICY_MAX} for a managed policy")
+        for statement in document["Statement"]:
+            sid = f"{name}/{statement.get('Sid', '?')}"
+            for key in ("NotAction", "NotResource", "NotPrincipal"):
+                if key in statement:
+                    error(f"{sid}: {key} grants by exclusion")
+            if statement.get("Effect") != "Allow":
+                error(f"{sid}: only Allow statements (a Deny here would hide a grant the check cannot see)")
+            star = listify(statement.get("Resource")) == ["*"]
+            for action in listify(statement.get("Action", [])):
+                if "*" in action or "?" in action:
+                    error(f"{sid}: wildcard action {action}")
+                    continue
+                if action.lower() not in known:
+                    error(f"{sid}: {action} is not an IAM action")
+                    continue
+                resource_types = known[action.lower()]
+                if star and resource_types:
+                    key = STAR_WITH_CONDITION.get(action)
+                    if not key or not any(key in c for c in (statement.get("Condition") or {}).values()):
+                        error(f"{sid}: {action} names a resource ({', '.join(resource_types)}) but is granted on *")
+                if not star and not resource_types:
+                    error(f"{sid}: {action} names no resource, so a scoped grant never matches: grant it on *")
+                if action == "iam:PassRole" and not any(
+                    "iam:PassedToService" in c for c in (statement.get("Condition") or {}).values()
+                ):
+                    error(f"{sid}: iam:PassRole without an iam:PassedToService condition")
+
+
+# ---- the stack the role deploys -----------------------------------------------
+
+
+def samconfig_parameters(section):
+    overrides = section.get("deploy", {}).get("parameters", {}).get("parameter_overrides", [])
+    if isinstance(overrides, str):
+        overrides = overrides.split()
+    return dict(item.split("=", 1) for item in overrides)
+
+
+def transformed(template_path, stage, region, parameters):
+    template = load_cfn(template_path)
+    template = json.loads(json.dumps(template))
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            # Local paths are replaced by `sam deploy` with the uploaded artifacts.
+            resource["Properties"]["CodeUri"] = "s3://artifacts/function.zip"
+    values = dict(parameters)
+    values.update(
+        {
+            "AWS::Region": region,
+            "AWS::AccountId": ACCOUNT,
+            "AWS::Partition": PARTITION,
+            "AWS::StackName": f"portal-{stage}",
+            "AWS::URLSuffix": "amazonaws.com",
+        }
+    )
+
+    class NoManagedPolicies:
+        def load(self):
+            return {}
+
+    return transform(template, values, NoManagedPolicies())
+
+
+def handler_permissions(resource_type, region):
+    providers = json.loads((CFNLINT_DATA / "schemas" / "providers" / f"{region}.json").read_text())
+    schema_id = providers.get(resource_type)
+    if not isinstance(schema_id, str):
+        return None
+    schema = json.loads((CFNLINT_DATA / "schemas" / "resources" / f"{schema_id}.json").read_text())
+    handlers = schema.get("handlers")
+    if not handlers:
+        return None
+    permissions = set()
+    for operation in ("create", "read", "update", "delete"):
+        permissions.update(handlers.get(operation, {}).get("permissions", []))
+    return permissions
+
+
+def physical_names(resources, stage):
+    """Each named resource's name, as CloudFormation gives it."""
+    names = {}
+    for logical, resource in resources.items():
+        generated = f"portal-{stage}-{logical}-{SUFFIX}"
+        if resource["Type"] == "AWS::S3::Bucket":
+            generated = generated.lower()
+        names[logical] = generated
+    return names
+
+
+def resource_requests(resources, stage, region, names):
+    """(description, action, arn, context) a deploy of the stack makes, per resource."""
+    refs = {
+        "AWS::Region": region,
+        "AWS::AccountId": ACCOUNT,
+        "AWS::Partition": PARTITION,
+        "AWS::StackName": f"portal-{stage}",
+        "AWS::URLSuffix": "amazonaws.com",
+    }
+    getatts = {}
+    prefix = f"arn:{PARTITION}"
+    for logical, resource in resources.items():
+        kind = resource["Type"]
+        props = resource.get("Properties", {})
+        name_property = NAME_PROPERTY.get(kind)
+        if name_property and name_property in props:
+            names[logical] = ("explicit", props[name_property])
+        function_arn = f"{prefix}:lambda:{region}:{ACCOUNT}:function:"
+        if kind == "AWS::Lambda::Function":
+            refs[logical] = names[logical] if isinstance(names[logical], str) else None
+            getatts[f"{logical}.Arn"] = None
+        elif kind == "AWS::Lambda::Alias":
+            refs[logical] = None
+        elif kind in ("AWS::SNS::Topic",):
+            refs[logical] = None
+            getatts[f"{logical}.TopicArn"] = None
+        else:
+            refs[logical] = None
+    # Explicit names may refer to other resources' names: resolve in two passes.
+    for _ in range(2):
+        for logical, name in list(names.items()):
+            if isinstance(name, tuple):
+                try:
+                    names[logical] = ("explicit", resolve(name[1], {k: v for k, v in refs.items() if v}, {}))
+                except Unresolvable:
+                    pass
+        for logical, resource in resources.items():
+            name = names[logical]
+            value = name[1] if isinstance(name, tuple) else name
+            if isinstance(value, str):
+                refs[logical] = value
+                kind = resource["Type"]
+                if kind == "AWS::Lambda::Function":
+                    getatts[f"{logical}.Arn"] = f"{function_arn}{value}"
+                if kind == "AWS::SNS::Topic":
+                    refs[logical] = f"{prefix}:sns:{region}:{ACCOUNT}:{value}"
+                if kind == "AWS::SQS::Queue":
+                    getatts[f"{logical}.Arn"] = f"{prefix}:sqs:{region}:{ACCOUNT}:{value}"
+                    getatts[f"{logical}.QueueName"] = value
+    for logical, resource in resources.items():
+        if resource["Type"] == "AWS::Lambda::Alias":
+            props = resource["Properties"]
+            try:
+                function = resolve(props["FunctionName"], refs, getatts)
+                alias = resolve(props["Name"], refs, getatts)
+                refs[logical] = f"{function_arn}{function}:{alias}"
+            except Unresolvable:
+                pass
+
+    requests = []
+    for logical, resource in resources.items():
+        kind = resource["Type"]
+        props = resource.get("Properties", {})
+        name = names[logical]
+        value = name[1] if isinstance(name, tuple) else name
+        if not isinstance(value, str):
+            error(f"template.yaml {logical}: cannot tell its name {value!r}; teach check-bootstrap.py")
+            continue
+        limit = NAME_LIMITS.get(kind)
+        if limit and not isinstance(name, tuple) and len(value) > limit:
+            error(
+                f"template.yaml {logical}: CloudFormation would name it {value} ({len(value)} > {limit}) and "
+                f"truncate it, possibly out of portal-{stage}-*; give it a shorter logical id or a name"
+            )
+
+        def r(expression):
+            return resolve(expression, refs, getatts)
+
+        def function_target(expression):
+            target = r(expression)
+            return target if target.startswith("arn:") else f"{function_arn}{target}"
+
+        try:
+            if kind == "AWS::Lambda::Function":
+                requests.append((logical, "lambda:CreateFunction", f"{function_arn}{value}", {}))
+            elif kind == "AWS::Lambda::Version":
+                requests.append((logical, "lambda:PublishVersion", function_target(props["FunctionName"]), {}))
+            elif kind == "AWS::Lambda::Alias":
+                target = f"{function_target(props['FunctionName'])}:{r(props['Name'])}"
+                requests.append((logical, "lambda:CreateAlias", target, {}))
+                requests.append((f"{logical} (rollback.sh)", "lambda:UpdateAlias", target, {}))
+            elif kind == "AWS::Lambda::Permission":
+                requests.append((logical, "lambda:AddPermission", function_target(props["FunctionName"]), {}))
+            elif kind == "AWS::Lambda::EventSourceMapping":
+                context = {"lambda:FunctionArn": function_target(props["FunctionName"])}
+                requests.append((logical, "lambda:CreateEventSourceMapping", "*", context))
+                mapping = f"{prefix}:lambda:{region}:{ACCOUNT}:event-source-mapping:0123abcd-0000-4000-8000-000000000000"
+                requests.append((logical, "lambda:DeleteEventSourceMapping", mapping, context))
+            elif kind == "AWS::IAM::Role":
+                arn = f"{prefix}:iam::{ACCOUNT}:role{props.get('Path', '/')}{value}"
+                requests.append((logical, "iam:CreateRole", arn, {}))
+                for statement in props["AssumeRolePolicyDocument"]["Statement"]:
+                    for service in listify((statement.get("Principal") or {}).get("Service", [])):
+                        requests.append((logical, "iam:PassRole", arn, {"iam:PassedToService": service}))
+                for policy in props.get("ManagedPolicyArns", []):
+                    requests.append((logical, "iam:AttachRolePolicy", arn, {"iam:PolicyARN": r(policy)}))
+            elif kind == "AWS::DynamoDB::Table":
+                requests.append((logical, "dynamodb:CreateTable", f"{prefix}:dynamodb:{region}:{ACCOUNT}:table/{value}", {}))
+            elif kind == "AWS::S3::Bucket":
+                requests.append((logical, "s3:CreateBucket", f"{prefix}:s3:::{value}", {}))
+            elif kind == "AWS::S3::BucketPolicy":
+                requests.append((logical, "s3:PutBucketPolicy", f"{prefix}:s3:::{r(props['Bucket'])}", {}))
+            elif kind == "AWS::SQS::Queue":
+                requests.append((logical, "sqs:CreateQueue", f"{prefix}:sqs:{region}:{ACCOUNT}:{value}", {}))
+            elif kind == "AWS::SNS::Topic":
+                requests.append((logical, "sns:CreateTopic", f"{prefix}:sns:{region}:{ACCOUNT}:{value}", {}))
+            elif kind == "AWS::SNS::Subscription":
+                requests.append((logical, "sns:Subscribe", r(props["TopicArn"]), {}))
+            elif kind == "AWS::CloudWatch::Alarm":
+                requests.append((logical, "cloudwatch:PutMetricAlarm", f"{prefix}:cloudwatch:{region}:{ACCOUNT}:alarm:{value}", {}))
+            elif kind == "AWS::Events::Rule":
+                requests.append((logical, "events:PutRule", f"{prefix}:events:{region}:{ACCOUNT}:rule/{value}", {}))
+            elif kind == "AWS::Logs::LogGroup":
+                requests.append((logical, "logs:CreateLogGroup", f"{prefix}:logs:{region}:{ACCOUNT}:log-group:{value}", {}))
+            elif kind == "AWS::SES::ConfigurationSet":
+                arn = f"{prefix}:ses:{region}:{ACCOUNT}:configuration-set/{value}"
+                requests.append((logical, "ses:CreateConfigurationSet", arn, {"ses:ApiVersion": "2"}))
+            elif kind == "AWS::SES::ConfigurationSetEventDestination":
+                arn = f"{prefix}:ses:{region}:{ACCOUNT}:configuration-set/{r(props['ConfigurationSetName'])}"
+                requests.append((logical, "ses:CreateConfigurationSetEventDestination", arn, {"ses:ApiVersion": "2"}))
+            elif kind == "AWS::CodeDeploy::Application":
+                requests.append((logical, "codedeploy:CreateApplication", f"{prefix}:codedeploy:{region}:{ACCOUNT}:application:{value}", {}))
+            elif kind == "AWS::CodeDeploy::DeploymentGroup":
+                arn = f"{prefix}:codedeploy:{region}:{ACCOUNT}:deploymentgroup:{r(props['ApplicationName'])}/{value}"
+                requests.append((logical, "codedeploy:CreateDeploymentGroup", arn, {}))
+                requests.append((logical, "codedeploy:CreateDeployment", arn, {}))
+                requests.append((f"{logical} (rollback.sh)", "codedeploy:ListDeployments", arn, {}))
+            elif kind == "AWS::ApiGatewayV2::Api":
+                requests.append((logical, "apigateway:POST", f"{prefix}:apigateway:{region}::/apis", {}))
+            elif kind == "AWS::ApiGatewayV2::Stage":
+                requests.append((logical, "apigateway:POST", f"{prefix}:apigateway:{region}::/apis/abc123/stages", {}))
+            elif kind == "AWS::ApiGatewayV2::DomainName":
+                requests.append((logical, "apigateway:POST", f"{prefix}:apigateway:{region}::/domainnames", {}))
+            elif kind == "AWS::ApiGatewayV2::ApiMapping":
+                arn = f"{prefix}:apigateway:{region}::/domainnames/{r(props['DomainName'])}/apimappings"
+                requests.append((logical, "apigateway:POST", arn, {}))
+            else:
+                error(f"template.yaml {logical}: {kind} has no request in check-bootstrap.py; add one")
+        except Unresolvable as unresolved:
+            error(f"template.yaml {logical}: cannot resolve {unresolved}; teach check-bootstrap.py")
+    return requests
+
+
+def check_stack(template_path, stage, region, parameters, statements, known):
+    try:
+        stack = transformed(template_path, stage, region, parameters)
+    except Exception as failure:  # the translator raises its own exception types
+        error(f"template.yaml does not transform for stage {stage}: {failure}")
+        return None
+    resources = stack["Resources"]
+    kinds = {r["Type"] for r in resources.values()}
+
+    needed = {}
+    for kind in sorted(kinds):
+        permissions = handler_permissions(kind, region)
+        if permissions is None:
+            error(f"template.yaml: no CloudFormation handler permissions known for {kind}; list them in check-bootstrap.py")
+            continue
+        for permission in permissions:
+            service = permission.split(":")[0]
+            if permission.lower() not in known or service in SERVICES_NOT_USED:
+                continue
+            if permission in ACTIONS_NOT_GRANTED:
+                continue
+            needed.setdefault(permission.lower(), (permission, f"{kind} (CloudFormation)"))
+    for action, caller in CALLED_DIRECTLY.items():
+        needed.setdefault(action.lower(), (action, caller))
+    access_logs = any(
+        r["Type"] == "AWS::ApiGatewayV2::Stage" and r.get("Properties", {}).get("AccessLogSettings")
+        for r in resources.values()
+    )
+    if access_logs:
+        for action in ACCESS_LOG_DELIVERY:
+            needed.setdefault(action.lower(), (action, "API Gateway access logs, as the caller"))
+
+    granted = {}
+    for statement in statements:
+        for action in listify(statement["Action"]):
+            granted.setdefault(action.lower(), action)
+    for key, (action, why) in sorted(needed.items()):
+        if key not in granted:
+            error(f"[{stage}] deploy policy lacks {action}, needed by {why}")
+    for key, action in sorted(granted.items()):
+        if key not in needed:
+            if action in ACTIONS_NOT_GRANTED:
+                error(f"[{stage}] deploy policy grants {action}, listed as not needed: {ACTIONS_NOT_GRANTED[action]}")
+            else:
+                error(f"[{stage}] deploy policy grants {action}, which nothing in the stack, sam deploy or rollback.sh needs")
+
+    names = physical_names(resources, stage)
+    requests = resource_requests(resources, stage, region, names)
+    for description, action, arn, context in requests:
+        if not allowed(statements, action, arn, context):
+            error(f"[{stage}] deploying {description} needs {action} on {arn} {context or ''}: not allowed")
+
+    attached = {
+        resolve(p, {"AWS::Partition": PARTITION})
+        for r in resources.values()
+        if r["Type"] == "AWS::IAM::Role"
+        for p in r["Properties"].get("ManagedPolicyArns", [])
+    }
+    services = {
+        service
+        for r in resources.values()
+        if r["Type"] == "AWS::IAM::Role"
+        for s in r["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        for service in listify((s.get("Principal") or {}).get("Service", []))
+    }
+    allowed_policies = {
+        arn
+        for s in statements
+        if "iam:AttachRolePolicy" in listify(s["Action"])
+        for arn in listify(s.get("Condition", {}).get("ArnEquals", {}).get("iam:PolicyARN", []))
+    }
+    if attached != allowed_policies:
+        error(
+            f"[{stage}] iam:AttachRolePolicy allows {sorted(allowed_policies)}; the stack's roles attach {sorted(attached)}"
+        )
+    passed_to = {
+        service
+        for s in statements
+        if "iam:PassRole" in listify(s["Action"])
+        for service in listify(s.get("Condition", {}).get("StringEquals", {}).get("iam:PassedToService", []))
+    }
+    if services != passed_to:
+        error(f"[{stage}] iam:PassRole is for {sorted(passed_to)}; the stack's roles are for {sorted(services)}")
+    return len(resources), len(kinds), len(requests)
+
+
+def check_boundaries(statements, stage, other_stages, region, bootstrap_stack, artifacts):
+    """Requests the deploy role must be able to make, and ones it must not."""
+    prefix = f"arn:{PARTITION}"
+    function = f"{prefix}:lambda:{region}:{ACCOUNT}:function:portal-{stage}-LoginFunction-{SUFFIX}"
+    group = (
+        f"{prefix}:codedeploy:{region}:{ACCOUNT}:deploymentgroup:portal-{stage}-ServerlessDeploymentApplication-{SUFFIX}"
+        f"/portal-{stage}-LoginFunctionDeploymentGroup-{SUFFIX}"
+    )
+    must = [
+        ("cloudformation:CreateChangeSet", f"{prefix}:cloudformation:{region}:{ACCOUNT}:stack/portal-{stage}/uuid", {}),
+        ("cloudformation:ExecuteChangeSet", f"{prefix}:cloudformation:{region}:{ACCOUNT}:stack/portal-{stage}/uuid", {}),
+        ("cloudformation:CreateChangeSet", f"{prefix}:cloudformation:{region}:aws:transform/Serverless-2016-10-31", {}),
+        ("cloudformation:DescribeStacks", bootstrap_stack, {}),
+        ("s3:PutObject", f"{artifacts}/portal-{stage}/0123456789abcdef", {}),
+        ("s3:ListBucket", artifacts, {}),
+        ("lambda:GetAlias", f"{function}:live", {}),
+        ("lambda:UpdateAlias", f"{function}:live", {}),
+        ("codedeploy:ListDeployments", group, {}),
+        ("codedeploy:StopDeployment", "*", {}),
+    ]
+    documents = f"{prefix}:s3:::portal-{stage}-documentbucket-{SUFFIX.lower()}"
+    table = f"{prefix}:dynamodb:{region}:{ACCOUNT}:table/portal-{stage}-PortalTable-{SUFFIX}"
+    role = f"{prefix}:iam::{ACCOUNT}:role/portal-{stage}-LoginFunctionRole-{SUFFIX}"
+    must_not = [
+        ("s3:GetObject", f"{documents}/pdf/some-document.pdf", {}, "read a stored invoice"),
+        ("s3:PutObject", f"{documents}/pdf/some-document.pdf", {}, "replace a stored invoice"),
+        ("dynamodb:GetItem", table, {}, "read the table"),
+        ("dynamodb:PutItem", table, {}, "write the table"),
+        ("ssm:GetParameter", f"{prefix}:ssm:{region}:{ACCOUNT}:parameter/portal/{stage}/secret-key", {}, "read a secret"),
+        ("iam:PutRolePolicy", f"{prefix}:iam::{ACCOUNT}:role/github-deploy-portal-{stage}", {}, "widen its own role"),
+        ("iam:AttachRolePolicy", role, {"iam:PolicyARN": f"{prefix}:iam::aws:policy/AdministratorAccess"},
+         "attach AdministratorAccess to a function's role"),
+        ("iam:PassRole", role, {"iam:PassedToService": "ec2.amazonaws.com"}, "pass a role to EC2"),
+        ("iam:CreateRole", f"{prefix}:iam::{ACCOUNT}:role/admin", {}, "create a role outside the stage"),
+        ("cloudformation:CreateChangeSet", bootstrap_stack, {}, "change its own bootstrap stack"),
+        ("lambda:CreateEventSourceMapping", "*",
+         {"lambda:FunctionArn": f"{prefix}:lambda:{region}:{ACCOUNT}:function:other-function"},
+         "feed a function outside the stage"),
+    ]
+    for other in other_stages:
+        must_not += [
+            ("cloudformation:ExecuteChangeSet", f"{prefix}:cloudformation:{region}:{ACCOUNT}:stack/portal-{other}/uuid", {},
+             f"deploy stage {other}"),
+            ("lambda:UpdateFunctionCode", f"{prefix}:lambda:{region}:{ACCOUNT}:function:portal-{other}-LoginFunction-{SUFFIX}", {},
+             f"change a function of stage {other}"),
+            ("iam:PassRole", f"{prefix}:iam::{ACCOUNT}:role/portal-{other}-LoginFunctionRole-{SUFFIX}",
+             {"iam:PassedToService": "lambda.amazonaws.com"}, f"pass a role of stage {other}"),
+            ("s3:PutBucketPolicy", f"{prefix}:s3:::portal-{other}-documentbucket-{SUFFIX.lower()}", {},
+             f"change stage {other}'s bucket policy"),
+        ]
+    for action, arn, context in must:
+        if not allowed(statements, action, arn, context):
+            error(f"[{stage}] the deploy role cannot {action} on {arn}")
+    for action, arn, context, what in must_not:
+        if allowed(statements, action, arn, context):
+            error(f"[{stage}] the deploy role could {what} ({action} on {arn})")
+    return len(must), len(must_not)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bootstrap", default=ROOT / "infra/bootstrap.yaml", type=Path)
+    parser.add_argument("--workflow", default=ROOT / ".github/workflows/ci.yml", type=Path)
+    parser.add_argument("--template", default=ROOT / "template.yaml", type=Path)
+    parser.add_argument("--samconfig", default=ROOT / "samconfig.toml", type=Path)
+    args = parser.parse_args()
+
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    lint = subprocess.run([str(cfn_lint), str(args.bootstrap)], capture_output=True, text=True)
+    if lint.returncode != 0:
+        error(f"cfn-lint {args.bootstrap}:\n{lint.stdout}{lint.stderr}")
+
+    bootstrap = load_cfn(args.bootstrap)
+    workflow = yaml.safe_load(args.workflow.read_text())
+    samconfig = tomllib.loads(args.samconfig.read_text())
+    known = iam_actions()
+    stages = check_workflow(workflow, bootstrap, samconfig)
+    role_name, role = deploy_role(bootstrap)
+
+    summary = []
+    for stage in stages:
+        check_trust(role, stage)
+        section = samconfig.get(stage, {})
+        region = section.get("deploy", {}).get("parameters", {}).get("region") or samconfig.get("default", {}).get(
+            "global", {}
+        ).get("parameters", {}).get("region", "eu-west-1")
+        bootstrap_stack = f"arn:{PARTITION}:cloudformation:{region}:{ACCOUNT}:stack/portal-bootstrap-{stage}/uuid"
+        artifacts = f"arn:{PARTITION}:s3:::portal-bootstrap-{stage}-artifactsbucket-{SUFFIX.lower()}"
+        refs = {
+            "Stage": stage,
+            "GitHubRepository": REPOSITORY,
+            "AWS::Partition": PARTITION,
+            "AWS::Region": region,
+            "AWS::AccountId": ACCOUNT,
+            "AWS::StackId": bootstrap_stack,
+            "AWS::StackName": f"portal-bootstrap-{stage}",
+        }
+        getatts = {"ArtifactsBucket.Arn": artifacts}
+        documents = policy_documents(bootstrap, role, refs, getatts)
+        check_statements(documents, known)
+        statements = [s for _, d in documents for s in d["Statement"]]
+        result = check_stack(args.template, stage, region, samconfig_parameters(section), statements, known)
+        must, must_not = check_boundaries(
+            statements, stage, [s for s in stages if s != stage], region, bootstrap_stack, artifacts
+        )
+        granted = len({a.lower() for s in statements for a in listify(s["Action"])})
+        if result:
+            resources, kinds, requests = result
+            summary.append(
+                f"  {stage}: trusts repo:{REPOSITORY}:environment:{stage}; {granted} actions, each needed; "
+                f"{resources} resources of {kinds} types, {requests} deploy requests allowed; "
+                f"{must} requests allowed and {must_not} refused as expected"
+            )
+
+    if errors:
+        print(f"check-bootstrap: {len(errors)} problem(s)", file=sys.stderr)
+        for message in errors:
+            print(f"- {message}", file=sys.stderr)
+        sys.exit(1)
+    print(f"check-bootstrap: {args.bootstrap.relative_to(ROOT) if args.bootstrap.is_relative_to(ROOT) else args.bootstrap} "
+          f"matches the workflow, samconfig.toml and template.yaml (cfn-lint clean)")
+    print("\n".join(summary))
+
+
+if __name__ == "__main__":
+    main()
