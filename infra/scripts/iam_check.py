@@ -516,7 +516,7 @@ def analyse(template: dict, source: dict, parameters: dict, calls: list):
                                 f"{' ' + str(dict(request.context)) if request.context else ''} ({request.why})")
         findings += [f"{function.logical_id}: {f.split(': ', 1)[1]}" for f in unused_grants(function.statements, distinct)]
         findings += check_secrets(function, resolver)
-    return functions, findings
+    return functions, list(dict.fromkeys(findings))
 
 
 def docs_table(functions: dict) -> str:

@@ -262,6 +262,10 @@ async fn documents_are_created_changed_with_their_version_and_voided() {
     assert_eq!(second.status, 200);
     assert_ne!(second.body["items"][0]["id"], listed.body["items"][0]["id"]);
     assert_eq!(staff.get(&format!("/api/v1/contacts/{CUSTOMER_ID}/documents?kind=bills")).await.status, 422);
+    // Without a filter: every invoice of the contact, the new one among them.
+    let all = staff.get(&format!("/api/v1/contacts/{CUSTOMER_ID}/documents?kind=invoices&limit=50")).await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert!(all.body["items"].as_array().unwrap().iter().any(|d| d["id"] == id.as_str()), "{}", all.body);
 
     // Changes need the version read; the new version shows and is in the history.
     let mut change = invoice_for_ana("F2026-0200");
