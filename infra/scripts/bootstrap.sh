@@ -70,8 +70,9 @@ if [ "$stack_status" = ROLLBACK_COMPLETE ]; then
 fi
 
 # The OIDC provider: an account has at most one for GitHub's URL. Once the
-# stack exists, keep what it was created with (switching would delete a
-# provider this stack owns); the first time, reuse the account's if it has one.
+# stack exists, keep what it was created with (a provider it created would
+# otherwise look like someone else's and leave the stack); the first time,
+# reuse the account's if it has one.
 if [ -n "$oidc_arg" ]; then
     existing_oidc="$oidc_arg"
 elif [ -n "$stack_status" ]; then
@@ -83,6 +84,16 @@ else
         --output text)"
     [ "$existing_oidc" != None ] || existing_oidc=""
     [ -z "$existing_oidc" ] || echo "Using the account's GitHub OIDC provider $existing_oidc"
+fi
+# A provider made elsewhere may lack the audience the workflow's token carries.
+if [ -n "$existing_oidc" ]; then
+    audiences="$(aws_ iam get-open-id-connect-provider --open-id-connect-provider-arn "$existing_oidc" \
+        --query 'ClientIDList' --output text)"
+    if ! tr '\t' '\n' <<<"$audiences" | grep -qx sts.amazonaws.com; then
+        echo "The OIDC provider $existing_oidc does not accept the audience sts.amazonaws.com; add it with:" >&2
+        echo "  aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn $existing_oidc --client-id sts.amazonaws.com" >&2
+        exit 1
+    fi
 fi
 
 # The SES identity: likewise keep the stack's choice; the first time, create

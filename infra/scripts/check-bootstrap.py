@@ -9,8 +9,9 @@ venv's Python (cfn-lint, the SAM translator and PyYAML live there):
    environment, asks for an OIDC token, and deploys the stage its environment
    names; the role trusts exactly the subject GitHub presents for such a job,
    repo:OWNER/REPO:environment:<stage>, with audience sts.amazonaws.com; the
-   deploy steps come in order (record, deploy, smoke test, rollback on a
-   failed smoke test); samconfig.toml names each stage's stack portal-<stage>.
+   deploy steps come in order (record, deploy, verify the aliases, smoke test,
+   rollback on a failed smoke test); samconfig.toml names each stage's stack
+   portal-<stage>.
 3. The deploy policy: Allow only, no wildcard in any action (so no "*" and no
    iam:*), only actions IAM knows, Resource "*" only for actions that name no
    resource (or listed below with a reason), iam:PassRole only with
@@ -31,8 +32,9 @@ Exits 1 listing every failure. Options --bootstrap, --workflow, --template,
 """
 
 import argparse
-import copy
 import json
+import logging
+import os
 import re
 import subprocess
 import sys
@@ -42,6 +44,9 @@ from pathlib import Path
 import yaml
 from cfnlint.decode import decode
 from samtranslator.translator.transform import transform
+
+# The translator logs feature toggles and unpublished metrics: not findings.
+logging.disable(logging.WARNING)
 
 ROOT = Path(__file__).resolve().parents[2]
 CFNLINT_DATA = Path(__import__("cfnlint").__file__).parent / "data"
@@ -116,6 +121,8 @@ ACTIONS_NOT_GRANTED = {
     "logs:PutBearerTokenAuthentication": "no bearer-token log ingestion",
     "logs:DeleteResourcePolicy": "log groups carry no resource policy",
     "sns:PutDataProtectionPolicy": "no data protection policy on the topic",
+    "iam:PutRolePermissionsBoundary": "the stack's roles carry no permissions boundary",
+    "iam:DeleteRolePermissionsBoundary": "the stack's roles carry no permissions boundary (and removing one must stay impossible)",
 }
 # Granted although no resource type's handler lists them, each for its caller.
 CALLED_DIRECTLY = {
@@ -341,13 +348,16 @@ def check_workflow(workflow, bootstrap, samconfig):
 
         record = first(r"rollback\.sh --record \"portal-\$STAGE\"")
         deploy = first(r"sam deploy --config-env \"\$STAGE\"")
+        verify = first(r"rollback\.sh --verify \"portal-\$STAGE\"")
         smoke = first(r"smoke\.sh ")
         rollback = first(r"rollback\.sh \"portal-\$STAGE\"")
         bucket = first(r"portal-bootstrap-\$STAGE")
-        if None in (record, deploy, smoke, rollback, bucket) or not record < deploy < smoke < rollback:
+        order = (record, deploy, verify, smoke, rollback)
+        if None in order or bucket is None or list(order) != sorted(order):
             error(
                 f"ci.yml job {name}: expected, in order, rollback.sh --record \"portal-$STAGE\", "
-                'sam deploy --config-env "$STAGE" (bucket from portal-bootstrap-$STAGE), smoke.sh, rollback.sh'
+                'sam deploy --config-env "$STAGE" (bucket from portal-bootstrap-$STAGE), '
+                'rollback.sh --verify, smoke.sh, rollback.sh'
             )
         else:
             smoke_id = steps[smoke].get("id")
@@ -468,7 +478,8 @@ def samconfig_parameters(section):
     overrides = section.get("deploy", {}).get("parameters", {}).get("parameter_overrides", [])
     if isinstance(overrides, str):
         overrides = overrides.split()
-    return dict(item.split("=", 1) for item in overrides)
+    # Quotes as `sam deploy` reads them: DomainName=\"\" is an empty value.
+    return {key: value.strip('"') for key, value in (item.split("=", 1) for item in overrides)}
 
 
 def transformed(template_path, stage, region, parameters):
@@ -493,6 +504,8 @@ def transformed(template_path, stage, region, parameters):
         def load(self):
             return {}
 
+    # The translator asks boto for the region (the partition follows from it).
+    os.environ["AWS_DEFAULT_REGION"] = region
     return transform(template, values, NoManagedPolicies())
 
 
@@ -511,20 +524,27 @@ def handler_permissions(resource_type, region):
     return permissions
 
 
-def physical_names(resources, stage):
-    """Each named resource's name, as CloudFormation gives it."""
-    names = {}
-    for logical, resource in resources.items():
-        generated = f"portal-{stage}-{logical}-{SUFFIX}"
-        if resource["Type"] == "AWS::S3::Bucket":
-            generated = generated.lower()
-        names[logical] = generated
-    return names
+# ARN of a named resource, per type (GetAtt Arn, and what its requests name).
+ARN_FORMAT = {
+    "AWS::Lambda::Function": "arn:{p}:lambda:{r}:{a}:function:{n}",
+    "AWS::IAM::Role": "arn:{p}:iam::{a}:role/{n}",
+    "AWS::DynamoDB::Table": "arn:{p}:dynamodb:{r}:{a}:table/{n}",
+    "AWS::S3::Bucket": "arn:{p}:s3:::{n}",
+    "AWS::SQS::Queue": "arn:{p}:sqs:{r}:{a}:{n}",
+    "AWS::SNS::Topic": "arn:{p}:sns:{r}:{a}:{n}",
+    "AWS::CloudWatch::Alarm": "arn:{p}:cloudwatch:{r}:{a}:alarm:{n}",
+    "AWS::Events::Rule": "arn:{p}:events:{r}:{a}:rule/{n}",
+    "AWS::Logs::LogGroup": "arn:{p}:logs:{r}:{a}:log-group:{n}",
+    "AWS::SES::ConfigurationSet": "arn:{p}:ses:{r}:{a}:configuration-set/{n}",
+    "AWS::CodeDeploy::Application": "arn:{p}:codedeploy:{r}:{a}:application:{n}",
+}
 
 
-def resource_requests(resources, stage, region, names):
-    """(description, action, arn, context) a deploy of the stack makes, per resource."""
-    refs = {
+def stack_names(resources, stage, region, parameters):
+    """Each resource's physical name as CloudFormation gives it (explicit, or
+    STACK-LogicalId-SUFFIX), with the Ref and GetAtt values they imply."""
+    refs = dict(parameters)
+    refs |= {
         "AWS::Region": region,
         "AWS::AccountId": ACCOUNT,
         "AWS::Partition": PARTITION,
@@ -532,70 +552,83 @@ def resource_requests(resources, stage, region, names):
         "AWS::URLSuffix": "amazonaws.com",
     }
     getatts = {}
-    prefix = f"arn:{PARTITION}"
+    names, explicit = {}, {}
     for logical, resource in resources.items():
         kind = resource["Type"]
-        props = resource.get("Properties", {})
-        name_property = NAME_PROPERTY.get(kind)
-        if name_property and name_property in props:
-            names[logical] = ("explicit", props[name_property])
-        function_arn = f"{prefix}:lambda:{region}:{ACCOUNT}:function:"
-        if kind == "AWS::Lambda::Function":
-            refs[logical] = names[logical] if isinstance(names[logical], str) else None
-            getatts[f"{logical}.Arn"] = None
-        elif kind == "AWS::Lambda::Alias":
-            refs[logical] = None
-        elif kind in ("AWS::SNS::Topic",):
-            refs[logical] = None
-            getatts[f"{logical}.TopicArn"] = None
+        prop = NAME_PROPERTY.get(kind)
+        if prop and prop in resource.get("Properties", {}):
+            explicit[logical] = resource["Properties"][prop]
         else:
-            refs[logical] = None
-    # Explicit names may refer to other resources' names: resolve in two passes.
-    for _ in range(2):
-        for logical, name in list(names.items()):
-            if isinstance(name, tuple):
-                try:
-                    names[logical] = ("explicit", resolve(name[1], {k: v for k, v in refs.items() if v}, {}))
-                except Unresolvable:
-                    pass
-        for logical, resource in resources.items():
-            name = names[logical]
-            value = name[1] if isinstance(name, tuple) else name
-            if isinstance(value, str):
-                refs[logical] = value
-                kind = resource["Type"]
-                if kind == "AWS::Lambda::Function":
-                    getatts[f"{logical}.Arn"] = f"{function_arn}{value}"
-                if kind == "AWS::SNS::Topic":
-                    refs[logical] = f"{prefix}:sns:{region}:{ACCOUNT}:{value}"
-                if kind == "AWS::SQS::Queue":
-                    getatts[f"{logical}.Arn"] = f"{prefix}:sqs:{region}:{ACCOUNT}:{value}"
-                    getatts[f"{logical}.QueueName"] = value
+            generated = f"portal-{stage}-{logical}-{SUFFIX}"
+            names[logical] = generated.lower() if kind == "AWS::S3::Bucket" else generated
+
+    def publish(logical, kind, name):
+        arn = ARN_FORMAT.get(kind, "").format(p=PARTITION, r=region, a=ACCOUNT, n=name)
+        if kind == "AWS::SNS::Topic":
+            refs[logical] = arn
+            getatts[f"{logical}.TopicName"] = name
+        elif kind == "AWS::SQS::Queue":
+            refs[logical] = f"https://sqs.{region}.amazonaws.com/{ACCOUNT}/{name}"
+            getatts[f"{logical}.QueueName"] = name
+        else:
+            refs[logical] = name
+        if arn:
+            getatts[f"{logical}.Arn"] = arn
+        if kind == "AWS::DynamoDB::Table":
+            getatts[f"{logical}.StreamArn"] = f"{arn}/stream/2026-01-01T00:00:00.000"
+
+    for logical, name in names.items():
+        publish(logical, resources[logical]["Type"], name)
+    # Explicit names may use other resources' names ("/aws/lambda/${Function}").
+    for _ in range(3):
+        for logical, expression in list(explicit.items()):
+            try:
+                names[logical] = resolve(expression, refs, getatts)
+            except Unresolvable:
+                continue
+            publish(logical, resources[logical]["Type"], names[logical])
+            del explicit[logical]
+    for logical, expression in explicit.items():
+        error(f"template.yaml {logical}: cannot tell its name from {expression!r}; teach check-bootstrap.py")
     for logical, resource in resources.items():
+        props = resource.get("Properties", {})
         if resource["Type"] == "AWS::Lambda::Alias":
-            props = resource["Properties"]
             try:
                 function = resolve(props["FunctionName"], refs, getatts)
-                alias = resolve(props["Name"], refs, getatts)
-                refs[logical] = f"{function_arn}{function}:{alias}"
+                refs[logical] = f"arn:{PARTITION}:lambda:{region}:{ACCOUNT}:function:{function}:{resolve(props['Name'], refs, getatts)}"
             except Unresolvable:
                 pass
+        elif resource["Type"] == "AWS::ApiGatewayV2::Api":
+            refs[logical] = "abc123"
+        elif resource["Type"] == "AWS::ApiGatewayV2::DomainName":
+            # Empty in stages without a custom domain, where it is not created.
+            refs[logical] = resolve(props["DomainName"], refs, getatts) or "portal.example.es"
+    return names, refs, getatts
+
+
+def resource_requests(resources, stage, region, parameters):
+    """(what, action, arn, context) a deploy of the stack makes, per resource."""
+    names, refs, getatts = stack_names(resources, stage, region, parameters)
+    prefix = f"arn:{PARTITION}"
+    function_arn = f"{prefix}:lambda:{region}:{ACCOUNT}:function:"
+    for logical, resource in resources.items():
+        kind = resource["Type"]
+        limit = NAME_LIMITS.get(kind)
+        name = names.get(logical)
+        generated = isinstance(name, str) and name.lower().endswith(SUFFIX.lower())
+        if limit and generated and len(name) > limit:
+            error(
+                f"template.yaml {logical}: CloudFormation would name it {name} ({len(name)} > {limit}) and "
+                f"truncate it, possibly out of portal-{stage}-*; give it a shorter logical id or a name"
+            )
 
     requests = []
     for logical, resource in resources.items():
         kind = resource["Type"]
         props = resource.get("Properties", {})
-        name = names[logical]
-        value = name[1] if isinstance(name, tuple) else name
-        if not isinstance(value, str):
-            error(f"template.yaml {logical}: cannot tell its name {value!r}; teach check-bootstrap.py")
+        value = names.get(logical)
+        if value is None:
             continue
-        limit = NAME_LIMITS.get(kind)
-        if limit and not isinstance(name, tuple) and len(value) > limit:
-            error(
-                f"template.yaml {logical}: CloudFormation would name it {value} ({len(value)} > {limit}) and "
-                f"truncate it, possibly out of portal-{stage}-*; give it a shorter logical id or a name"
-            )
 
         def r(expression):
             return resolve(expression, refs, getatts)
@@ -646,7 +679,17 @@ def resource_requests(resources, stage, region, names):
                 requests.append((logical, "events:PutRule", f"{prefix}:events:{region}:{ACCOUNT}:rule/{value}", {}))
             elif kind == "AWS::Logs::LogGroup":
                 requests.append((logical, "logs:CreateLogGroup", f"{prefix}:logs:{region}:{ACCOUNT}:log-group:{value}", {}))
+            elif kind == "AWS::Logs::MetricFilter":
+                arn = f"{prefix}:logs:{region}:{ACCOUNT}:log-group:{r(props['LogGroupName'])}:*"
+                requests.append((logical, "logs:PutMetricFilter", arn, {}))
             elif kind == "AWS::SES::ConfigurationSet":
+                if "Name" not in props:
+                    # Its handler names it LogicalId-RANDOM, without the stack's name.
+                    error(
+                        f"template.yaml {logical}: give the configuration set a Name inside portal-{stage}-* "
+                        '(e.g. !Sub "${AWS::StackName}-mail"): CloudFormation would name it '
+                        f"{logical}-RANDOM, outside what the deploy role may manage"
+                    )
                 arn = f"{prefix}:ses:{region}:{ACCOUNT}:configuration-set/{value}"
                 requests.append((logical, "ses:CreateConfigurationSet", arn, {"ses:ApiVersion": "2"}))
             elif kind == "AWS::SES::ConfigurationSetEventDestination":
@@ -721,8 +764,8 @@ def check_stack(template_path, stage, region, parameters, statements, known):
             else:
                 error(f"[{stage}] deploy policy grants {action}, which nothing in the stack, sam deploy or rollback.sh needs")
 
-    names = physical_names(resources, stage)
-    requests = resource_requests(resources, stage, region, names)
+    values = {k: v.get("Default", "") for k, v in stack.get("Parameters", {}).items()} | parameters
+    requests = resource_requests(resources, stage, region, values)
     for description, action, arn, context in requests:
         if not allowed(statements, action, arn, context):
             error(f"[{stage}] deploying {description} needs {action} on {arn} {context or ''}: not allowed")

@@ -4,7 +4,14 @@
 #
 #   infra/scripts/rollback.sh --record STACK FILE   before `sam deploy`: one
 #                                                   "function<TAB>version" line per alias
+#   infra/scripts/rollback.sh --verify STACK        after `sam deploy`: fails unless every
+#                                                   alias serves the version the stack records
 #   infra/scripts/rollback.sh STACK FILE            after a failed smoke test
+#
+# --verify is what makes a smoke test mean something after a rollback: the
+# stack then records versions its aliases no longer serve, and re-running the
+# same deploy changes nothing, so without it a smoke test would pass on the
+# old code and let the failed release go on to the next stage.
 #
 # Why aliases rather than CodeDeploy: `sam deploy` returns only once
 # CloudFormation has finished every gradual (CodeDeploy) alias shift, so when
@@ -16,12 +23,12 @@
 #
 # Uses only what the stage's deploy role may do (infra/bootstrap.yaml):
 # cloudformation DescribeStacks/ListStackResources, lambda GetAlias/UpdateAlias,
-# codedeploy ListDeploymentGroups/ListDeployments/GetDeployment/StopDeployment.
+# codedeploy ListDeploymentGroups/ListDeployments/StopDeployment.
 set -euo pipefail
 
 alias_name=live
 usage() {
-    echo "usage: rollback.sh --record STACK FILE | rollback.sh STACK FILE" >&2
+    echo "usage: rollback.sh --record STACK FILE | --verify STACK | STACK FILE" >&2
     exit 2
 }
 
@@ -71,6 +78,31 @@ record() {
             echo "no $alias_name alias yet on $function"
         fi
     done <<<"$functions"
+}
+
+verify() {
+    local stack="$1" versions arn function version current drift=0
+    stack_exists "$stack" || { echo "stack $stack does not exist" >&2; exit 1; }
+    # A version's physical id is arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME:VERSION.
+    versions="$(resources_of_type "$stack" AWS::Lambda::Version)"
+    [ -n "$versions" ] || { echo "stack $stack records no function versions" >&2; exit 1; }
+    while read -r arn; do
+        [ -n "$arn" ] || continue
+        function="$(cut -d: -f7 <<<"$arn")"
+        version="$(cut -d: -f8 <<<"$arn")"
+        current="$(alias_version "$function")"
+        if [ "$current" = "$version" ]; then
+            echo "ok   $function:$alias_name -> $version"
+        else
+            echo "DRIFT $function:$alias_name serves ${current:-nothing}, the stack records $version" >&2
+            drift=1
+        fi
+    done <<<"$versions"
+    if [ "$drift" != 0 ]; then
+        echo "The aliases do not serve what $stack records (rolled back earlier?): a smoke test would test" >&2
+        echo "other code. Deploy a revert or a fix (docs/deploy.md, Rollback)." >&2
+        exit 1
+    fi
 }
 
 # The deployments of one group that may still move its alias.
@@ -155,12 +187,13 @@ restore() {
         fi
     done <<<"$functions"
     [ "$failed" = 0 ] || exit 1
-    echo "Rolled back $stack: every $alias_name alias serves the version it served before the deploy."
+    echo "Rolled back $stack: every function that existed before the deploy serves its earlier version."
     echo "CloudFormation still records the new versions; see docs/deploy.md (Rollback) before deploying again."
 }
 
 case "${1:-}" in
     --record) [ $# -eq 3 ] || usage; record "$2" "$3" ;;
+    --verify) [ $# -eq 2 ] || usage; verify "$2" ;;
     -*|"") usage ;;
     *) [ $# -eq 2 ] || usage; restore "$1" "$2" ;;
 esac

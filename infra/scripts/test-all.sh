@@ -42,7 +42,7 @@ else
     echo "warning: clippy is not installed; lints not checked" >&2
 fi
 
-step "Template (cfn-lint, sam validate --lint)"
+step "Template (cfn-lint, sam validate --lint, the SAM transform per stage and feature, the deploy role)"
 infra/scripts/validate-template.sh
 
 step "Unit, contract, emulator and HTTP end-to-end tests (embedded backends)"

@@ -17,3 +17,6 @@ export PORTAL_TRANSFORMED_DIR="${PORTAL_TRANSFORMED_DIR:-$PWD/target/transformed
 mapfile -t distinct < <(sha256sum "$PORTAL_TRANSFORMED_DIR"/*.json | sort | awk '!seen[$1]++ { print $2 }')
 "$bin/cfn-lint" "${distinct[@]}"
 echo "cfn-lint: ${#distinct[@]} distinct transformed template(s) clean"
+# The deploy role trusts exactly the workflow's environments and may do what the
+# transformed template needs (infra/bootstrap.yaml, docs/deploy.md).
+"$bin/python" infra/scripts/check-bootstrap.py
