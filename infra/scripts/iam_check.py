@@ -277,31 +277,58 @@ def allowed(statements: list, request: Request) -> bool:
     return any(s.effect == "Allow" and s.applies(request) for s in statements)
 
 
+def too_broad(statement: "Statement") -> list:
+    """Grants no recorded call can justify, whatever was recorded: a wildcard
+    action, any resource, a wildcard in a table or index ARN, any key."""
+    findings = []
+    for action in statement.actions:
+        if "*" in action or "?" in action:
+            findings.append(f"{statement.policy}: the wildcard action {action} is never least privilege")
+    for resource in statement.resources:
+        if resource == "*" or (":dynamodb:" in resource and "*" in resource):
+            findings.append(f"{statement.policy}: {', '.join(statement.actions)} on {resource} is wider than any call")
+    for operator, key, values in statement.conditions:
+        for value in values:
+            if value.strip("*") == "":
+                findings.append(f"{statement.policy}: {key} {value} matches every value")
+    return findings
+
+
 def unused_grants(statements: list, requests: list) -> list:
-    """Every element of every Allow statement that no request needs."""
+    """Every combination an Allow statement grants (each action with each
+    resource and each condition value) that no request needs. Checking the
+    combinations, not each element alone, catches merged statements: GetItem
+    on CONTACT#* and PutItem on LOGIN#* are used, but one statement granting
+    both actions on both prefixes would also grant PutItem on CONTACT#*."""
     findings = []
     for statement in statements:
         if statement.effect != "Allow":
             continue
+        findings += too_broad(statement)
         served = [r for r in requests if statement.applies(r)]
         for action in statement.actions:
-            if not any(wildcard(action, r.action, case_insensitive=True) for r in served):
+            by_action = [r for r in served if wildcard(action, r.action, case_insensitive=True)]
+            if not by_action:
                 findings.append(f"{statement.policy}: {action} on {', '.join(statement.resources)} is never used")
-        for resource in statement.resources:
-            if not any(wildcard(resource, r.resource) for r in served):
-                findings.append(f"{statement.policy}: {', '.join(statement.actions)} on {resource} is never used")
-        for operator, key, values in statement.conditions:
-            if operator == "Bool":
                 continue
-            like = operator.endswith("StringLike")
-            for value in values:
-                def uses(request, value=value):
-                    seen = request.get(key)
-                    seen = seen if isinstance(seen, tuple) else (() if seen is None else (seen,))
-                    return any(wildcard(value, v) if like else value == v for v in seen)
+            for resource in statement.resources:
+                by_resource = [r for r in by_action if wildcard(resource, r.resource)]
+                if not by_resource:
+                    findings.append(f"{statement.policy}: {action} on {resource} is never used")
+                    continue
+                for operator, key, values in statement.conditions:
+                    if operator == "Bool":
+                        continue
+                    like = operator.endswith("StringLike")
+                    for value in values:
+                        def uses(request, value=value, key=key, like=like):
+                            seen = request.get(key)
+                            seen = seen if isinstance(seen, tuple) else (() if seen is None else (seen,))
+                            return any(wildcard(value, v) if like else value == v for v in seen)
 
-                if not any(uses(r) for r in served):
-                    findings.append(f"{statement.policy}: {key} {value} is never used ({', '.join(statement.actions)})")
+                        if not any(uses(r) for r in by_resource):
+                            findings.append(f"{statement.policy}: {action} on {resource} where {key} is {value} "
+                                            "is never used")
     return findings
 
 
@@ -435,6 +462,37 @@ def load_functions(template: dict, resolver: Resolver, source: dict) -> dict:
     return functions
 
 
+# What SAM attaches for the Lambda platform (not the code): logs, tracing, and
+# the stream poller of a function with a DynamoDB event. Anything else is a
+# grant this check cannot see into, so it is refused.
+PLATFORM_MANAGED_POLICIES = {
+    "service-role/AWSLambdaBasicExecutionRole",
+    "AWSXrayWriteOnlyAccess",
+    "service-role/AWSLambdaDynamoDBExecutionRole",
+}
+
+
+def outside_grants(template: dict, functions: dict) -> list:
+    """Grants to a function's role that are not its inline policies."""
+    roles = {}
+    for function in functions.values():
+        role = template["Resources"][function.logical_id]["Properties"]["Role"]["Fn::GetAtt"]
+        roles[role[0] if isinstance(role, list) else role.split(".")[0]] = function.logical_id
+    findings = []
+    for name, resource in template["Resources"].items():
+        if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"):
+            properties = resource.get("Properties", {})
+            named = json.dumps(properties.get("Roles", [])) + json.dumps(properties.get("RoleName", ""))
+            for role, function in roles.items():
+                if f'"{role}"' in named:
+                    findings.append(f"{function}: {name} ({resource['Type']}) grants its role more than its inline policies")
+    for function in functions.values():
+        for arn in function.managed:
+            if arn.split(":policy/", 1)[-1] not in PLATFORM_MANAGED_POLICIES:
+                findings.append(f"{function.logical_id}: managed policy {arn} is not one the platform needs")
+    return findings
+
+
 def platform_requests(function: Function, template: dict, resolver: Resolver) -> list:
     """What the Lambda platform does with the function's role, beyond its code:
     the stream's on-failure destination is sent to with the function's role."""
@@ -443,8 +501,9 @@ def platform_requests(function: Function, template: dict, resolver: Resolver) ->
         if event["Type"] != "AWS::Lambda::EventSourceMapping":
             continue
         properties = event["Properties"]
+        # SAM points the mapping at the function or at its alias (`<Function>Alias<name>`).
         target = json.dumps(properties.get("FunctionName"))
-        if function.logical_id not in target:
+        if not re.search(rf'"{re.escape(function.logical_id)}(Alias\w*)?"', target):
             continue
         destination = properties.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
         if destination:
@@ -507,6 +566,7 @@ def analyse(template: dict, source: dict, parameters: dict, calls: list):
         else:
             raise PolicyError(f"service {call['service']} has no rule here: add one")
     findings = [f"calls recorded for {p}, which is no function of the template" for p in sorted(unknown)]
+    findings += outside_grants(template, functions)
     for function in functions.values():
         function.requests += secret_requests(function, resolver) + platform_requests(function, template, resolver)
         distinct = sorted(set(function.requests), key=lambda r: (r.action, r.resource, r.context))

@@ -86,7 +86,29 @@ class UnusedGrants(unittest.TestCase):
         self.assertIn("dynamodb:DeleteItem", text)
         self.assertIn(f"{TABLE}/index/*", text)
         self.assertIn("STAFF#*", text)
-        self.assertEqual(len(findings), 3, findings)
+        self.assertIn("wider than any call", text, "index/* is refused outright")
+
+    def test_a_merged_statement_grants_combinations_no_call_needs(self):
+        # GetItem on CONTACT#… and PutItem on LOGIN#… are both used; merged,
+        # the statement would also let the function write contacts.
+        merged = statement(Action=["dynamodb:GetItem", "dynamodb:PutItem"], Resource=TABLE,
+                           Condition={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONTACT#*", "LOGIN#*"]}})
+        findings = unused_grants([merged], [item("dynamodb:GetItem", "CONTACT#c1"), item("dynamodb:PutItem", "LOGIN#a")])
+        self.assertEqual(len(findings), 2, findings)
+        self.assertTrue(any("dynamodb:PutItem" in f and "CONTACT#*" in f for f in findings), findings)
+
+    def test_wildcards_are_too_broad_whatever_was_recorded(self):
+        calls = [item("dynamodb:GetItem", "LOGIN#a"), Request("s3:GetObject", "arn:aws:s3:::b/pdf/x.pdf")]
+        for grant in (
+            statement(Action="*", Resource="*"),
+            statement(Action="dynamodb:*", Resource=TABLE),
+            statement(Action="dynamodb:GetItem", Resource=f"{TABLE}*"),
+            statement(Action="dynamodb:GetItem", Resource=TABLE,
+                      Condition={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["*"]}}),
+        ):
+            self.assertTrue(unused_grants([grant], calls), grant)
+        # An S3 prefix is a wildcard by nature, and fine when used.
+        self.assertEqual(unused_grants([statement(Action="s3:GetObject", Resource="arn:aws:s3:::b/pdf/*")], calls), [])
 
     def test_a_fully_used_grant_has_no_finding(self):
         grant = statement(Action="dynamodb:GetItem", Resource=TABLE,

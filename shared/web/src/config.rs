@@ -9,11 +9,13 @@ pub const ENV_ENVIRONMENT: &str = "PORTAL_ENV";
 pub const ENV_PUBLIC_URL: &str = "PORTAL_PUBLIC_URL";
 /// `PORTAL_SECRET_KEY`: at least 32 bytes; the keys of contacts' sessions,
 /// document links and access cookies and CSRF tokens are derived from it.
-/// Functions that use none of them are deployed without it.
+/// Functions that use none of them say so with [`SECRET_NOT_USED`].
 pub const ENV_SECRET_KEY: &str = "PORTAL_SECRET_KEY";
 /// `PORTAL_SECRET_KEY_PARAMETER`: an SSM SecureString holding the secret key,
 /// read at cold start (production); takes the place of `PORTAL_SECRET_KEY`.
 pub const ENV_SECRET_KEY_PARAMETER: &str = "PORTAL_SECRET_KEY_PARAMETER";
+/// The value of [`ENV_SECRET_KEY`] in a function that uses no contact token.
+pub const SECRET_NOT_USED: &str = "none";
 /// `PORTAL_STAFF_SECRET_KEY`: at least 32 bytes; staff session keys are derived
 /// from it. Optional: only functions that sign or check staff sessions get it
 /// (in production; locally a fixed development key stands in).
@@ -162,17 +164,21 @@ impl Config {
         if production && !public_url.starts_with("https://") {
             return Err(ConfigError::InsecurePublicUrl);
         }
+        // Strict: production, or real AWS (no emulator) from a workstation
+        // (portal-admin): the fixed development keys would make tokens forgeable.
+        let strict = production || matches!(&backends, Backends::Aws(aws) if aws.endpoint_url.is_none());
         let secret_key = match get(ENV_SECRET_KEY) {
-            Some(secret) if secret.len() >= 32 => secret.into_bytes(),
-            Some(_) => return Err(ConfigError::WeakSecret(ENV_SECRET_KEY)),
-            // A function deployed without the portal secret (the Stripe webhook
-            // needs none) gets a random one of its own: it can neither accept
-            // nor forge any token another function issued.
-            None if production => {
+            // A function that issues and checks no contact token (the Stripe
+            // webhook) says so: it gets a random key of its own, so it can
+            // neither accept nor forge a token another function issued.
+            Some(none) if none == SECRET_NOT_USED => {
                 let mut ephemeral = vec![0u8; 32];
                 portal_adapters::system::random_bytes(&mut ephemeral);
                 ephemeral
             }
+            Some(secret) if secret.len() >= 32 => secret.into_bytes(),
+            Some(_) => return Err(ConfigError::WeakSecret(ENV_SECRET_KEY)),
+            None if strict => return Err(ConfigError::Missing(ENV_SECRET_KEY)),
             // Local runs without a secret get a fixed development key: sessions
             // survive restarts, and nothing production-grade can use it.
             None => b"local-development-key-not-for-production-use".to_vec(),
@@ -181,7 +187,7 @@ impl Config {
             Some(secret) if secret.len() >= 32 => Some(secret.into_bytes()),
             Some(_) => return Err(ConfigError::WeakSecret(ENV_STAFF_SECRET_KEY)),
             // In production only the functions given the staff secret handle staff sessions.
-            None if production => None,
+            None if strict => None,
             None => Some(b"local-development-staff-key-not-for-production".to_vec()),
         };
         // Each Stripe secret only where it is used: the pay function holds the
@@ -267,13 +273,34 @@ mod tests {
         assert!(c.secure_cookies);
         assert!(matches!(c.backends, Backends::Aws(AwsSettings { endpoint_url: None, .. })));
         assert_eq!(c.staff_secret_key, None, "production functions get the staff secret only when named");
-        let without_secret: Vec<_> = vars.iter().copied().filter(|(name, _)| *name != "PORTAL_SECRET_KEY").collect();
+        let mut without_secret: Vec<_> =
+            vars.iter().copied().filter(|(name, _)| *name != "PORTAL_SECRET_KEY").collect();
+        assert!(matches!(config(&without_secret), Err(ConfigError::Missing("PORTAL_SECRET_KEY"))), "never silent");
+        without_secret.push(("PORTAL_SECRET_KEY", "none"));
         let (first, second) = (config(&without_secret).unwrap(), config(&without_secret).unwrap());
         assert_eq!(first.secret_key.len(), 32);
         assert_ne!(first.secret_key, second.secret_key, "a key of its own per start, never a shared default");
         let staff_secret = "s".repeat(40);
         vars.push(("PORTAL_STAFF_SECRET_KEY", staff_secret.as_str()));
         assert_eq!(config(&vars).unwrap().staff_secret_key, Some(staff_secret.clone().into_bytes()));
+    }
+
+    #[test]
+    fn real_aws_from_a_workstation_never_gets_the_development_keys() {
+        let vars = [
+            ("PORTAL_BACKENDS", "aws"),
+            ("PORTAL_TABLE", "portal"),
+            ("PORTAL_BUCKET", "portal-files"),
+            ("PORTAL_MAIL_FROM", "portal@example.es"),
+        ];
+        assert!(matches!(config(&vars), Err(ConfigError::Missing("PORTAL_SECRET_KEY"))));
+        let secret = "x".repeat(40);
+        let mut with_secret = vars.to_vec();
+        with_secret.push(("PORTAL_SECRET_KEY", secret.as_str()));
+        assert_eq!(config(&with_secret).unwrap().staff_secret_key, None, "no development staff key either");
+        let mut emulator = vars.to_vec();
+        emulator.push(("PORTAL_AWS_ENDPOINT_URL", "http://127.0.0.1:4566"));
+        assert!(config(&emulator).unwrap().staff_secret_key.is_some(), "an emulator is a local run");
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! attempt, presigned URLs included) is appended to FILE as one JSON line:
 //! the function serving the request (from `portal_dev_server::serving_function`,
 //! `null` for the test's own set-up), the service, method, URI, `X-Amz-Target`
-//! and the body when it is text (DynamoDB, SES and SSM bodies; never S3
-//! objects). Every secret a function uses is recorded the same way
+//! and the body when it is text (DynamoDB and SES bodies; never S3 objects).
+//! Secrets are not read through these clients here (the test app is built
+//! with its secrets in hand): the SSM read each function makes at cold start
+//! is derived from the secrets it uses. Every secret a function uses is recorded the same way
 //! (`"secret": "portal" | "staff" | "stripe-api-key" | "stripe-webhook"`),
 //! from `portal_web::tokens::observe_secret_use`.
 

@@ -81,3 +81,42 @@ async fn a_contact_session_never_opens_another_contacts_document_even_with_its_l
     assert!(page.body.contains("enlace compartido"));
     assert_eq!(tom.get("/documents/invoices/d-f2026-0125").await.status, 404);
 }
+
+#[tokio::test]
+async fn mail_to_a_contact_without_portal_access_carries_a_link_that_opens_the_document() {
+    let app = TestApp::spawn().await;
+    let state = app.state();
+    let document = state.store.document(&DocumentId::parse("d-f2026-0118").unwrap()).await.unwrap().unwrap();
+    let contact = state.store.contact(&document.contact_id).await.unwrap().unwrap();
+    let comment = portal_domain::interaction::Comment {
+        id: portal_domain::interaction::CommentId::parse("k-staff-ruiz").unwrap(),
+        document_id: document.id.clone(),
+        contact_id: contact.id.clone(),
+        author: "Ebro Instalaciones".into(),
+        origin: portal_domain::interaction::Origin::Staff,
+        body: portal_domain::interaction::CommentBody::parse("Le reenviamos la factura.").unwrap(),
+        at: state.clock.now(),
+    };
+    let event = portal_web::actions::event(state, &document, portal_domain::ActivityKind::Commented);
+    let owed = portal_web::actions::to_contact(
+        state,
+        &contact,
+        portal_domain::interaction::NotificationKind::StaffReplied,
+        &document,
+        Some(&comment),
+    );
+    state.store.add_comment(&comment, &event, &owed).await.unwrap();
+    // Delivered as the notification consumer delivers it in AWS.
+    portal_dev_server::drain_outbox(state).await;
+
+    let to = contact.primary_email().expect("an address").to_string();
+    let mail = app.outbox().await.into_iter().find(|m| m.to == to).expect("the reply is mailed");
+    let url = mail.text.split_whitespace().find(|w| w.contains("/links/")).expect("the document's link");
+    let path = &url[url.find("/links/").unwrap()..];
+    let browser = app.browser();
+    let opened = browser.get(path).await;
+    assert_eq!(opened.location(), Some("/documents/invoices/d-f2026-0118"), "the mailed link is valid");
+    let page = browser.get("/documents/invoices/d-f2026-0118").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Le reenviamos la factura."));
+}
