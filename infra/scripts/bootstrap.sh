@@ -7,10 +7,14 @@
 #
 # - stack portal-bootstrap-STAGE from infra/bootstrap.yaml: the GitHub OIDC
 #   provider (or the account's existing one), the deploy role trusting only the
-#   GitHub environment STAGE of OWNER/REPO, the artifacts bucket, the SES
-#   identity of SENDER (unless it or its domain already is one);
+#   GitHub environment STAGE of OWNER/REPO, the permissions boundary of the
+#   stage's roles, the artifacts bucket, the SES identity of SENDER (unless it
+#   or its domain already is one);
 # - the SSM SecureStrings /portal/STAGE/secret-key and
-#   /portal/STAGE/staff-secret-key, random, created only if missing.
+#   /portal/STAGE/staff-secret-key, random, created only if missing;
+# - with the gh CLI logged in (as a repository administrator): the GitHub
+#   environment STAGE, limited to deployments from the branch main. Without
+#   it, the script prints how to do that by hand.
 #
 # Idempotent: re-running changes nothing that exists and never rotates a secret
 # (docs/deploy.md says how to rotate). The region is the stage's in
@@ -34,6 +38,9 @@ while [ $# -gt 0 ]; do
 done
 # The same rules as the template's parameters, checked before anything is created.
 [[ "$stage" =~ ^[a-z][a-z0-9]{0,15}$ ]] || { echo "STAGE must be lowercase letters and digits (e.g. staging, prod)" >&2; exit 2; }
+# portal-bootstrap-* names every stage's bootstrap stack and artifacts bucket:
+# a stage called bootstrap would have its resource patterns cover them.
+[ "$stage" != bootstrap ] || { echo "STAGE cannot be 'bootstrap' (portal-bootstrap-* are the bootstrap stacks)" >&2; exit 2; }
 [[ "$repository" =~ ^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$ ]] || { echo "OWNER/REPO expected, got $repository" >&2; exit 2; }
 [[ "$sender" =~ ^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$ ]] || { echo "SENDER must be an email address" >&2; exit 2; }
 
@@ -46,6 +53,20 @@ samconfig_region() {
 }
 region="${AWS_REGION:-$(samconfig_region)}"
 [ -n "$region" ] || { echo "No region: set AWS_REGION or add $stage to samconfig.toml" >&2; exit 2; }
+# The stage's SenderAddress in samconfig.toml ("SenderAddress=..." in its overrides).
+samconfig_sender() {
+    awk -v section="[$stage.deploy.parameters]" '
+        /^\[/ { inside = ($0 == section) }
+        inside && match($0, /"SenderAddress=[^"]*"/) { print substr($0, RSTART + 15, RLENGTH - 16); exit }
+    ' "$root/samconfig.toml"
+}
+# The boundary of the stage's roles admits mail from SENDER only: a portal
+# deployed with another address could not send.
+configured_sender="$(samconfig_sender)"
+if [ -n "$configured_sender" ] && [ "$configured_sender" != "$sender" ]; then
+    echo "SENDER is $sender but samconfig.toml's SenderAddress for $stage is $configured_sender: use the same address" >&2
+    exit 2
+fi
 export AWS_REGION="$region" AWS_DEFAULT_REGION="$region"
 stack="portal-bootstrap-$stage"
 aws_() { aws --region "$region" "$@"; }
@@ -152,6 +173,7 @@ output() {
 }
 role_arn="$(output DeployRoleArn)"
 bucket="$(output ArtifactsBucketName)"
+boundary="$(output RoleBoundaryArn)"
 
 # Secrets: CloudFormation cannot create SecureStrings. put-parameter without
 # --overwrite refuses to replace an existing value, so a re-run (or a race with
@@ -177,15 +199,71 @@ put_secret() {
 put_secret "/portal/$stage/secret-key" "Portal $stage: contacts' sessions, document links, CSRF"
 put_secret "/portal/$stage/staff-secret-key" "Portal $stage: staff sessions"
 
+# The deploy role trusts every job that runs in the GitHub environment STAGE,
+# whatever its branch: the environment's deployment branch policy is what keeps
+# other branches, tags and pull requests out. Updating an environment replaces
+# its protection rules, so the ones it has (reviewers, wait timer) are sent back.
+keep_rules='{
+  wait_timer: ([.protection_rules[]? | select(.type == "wait_timer") | .wait_timer][0]),
+  prevent_self_review: ([.protection_rules[]? | select(.type == "required_reviewers") | .prevent_self_review][0]),
+  reviewers: ([.protection_rules[]? | select(.type == "required_reviewers") | .reviewers[]? | {type, id: .reviewer.id}]
+              | if length > 0 then . else null end),
+  deployment_branch_policy: {protected_branches: false, custom_branch_policies: true}
+} | with_entries(select(.value != null))'
+limit_environment_to_main() {
+    local api="repos/$repository/environments/$stage" body policies others
+    # A new environment has no rules to keep.
+    if ! body="$(gh api "$api" --jq "$keep_rules" 2>/dev/null)"; then
+        body='{"deployment_branch_policy": {"protected_branches": false, "custom_branch_policies": true}}'
+    fi
+    gh api -X PUT "$api" --input - <<<"$body" >/dev/null || return 1
+    policies="$(gh api "$api/deployment-branch-policies" --paginate \
+        --jq '.branch_policies[] | "\(.type // "branch") \(.name)"')" || return 1
+    if ! grep -qx "branch main" <<<"$policies"; then
+        gh api -X POST "$api/deployment-branch-policies" -f name=main -f type=branch >/dev/null || return 1
+    fi
+    # Rules someone added by hand are left, but named: they may deploy too.
+    others="$(grep -vx "branch main" <<<"$policies" | sed '/^$/d' || true)"
+    if [ -n "$others" ]; then
+        echo "WARNING: environment $stage also admits these (type name); remove them unless they should deploy:" >&2
+        echo "$others" >&2
+    fi
+}
+environment_limited=false
+if command -v gh >/dev/null 2>&1 && gh auth status >/dev/null 2>&1; then
+    if limit_environment_to_main; then
+        environment_limited=true
+        echo "GitHub environment $stage of $repository: deployments from the branch main only"
+    else
+        echo "Could not configure the GitHub environment $stage with gh (it takes a repository administrator): see step 1." >&2
+    fi
+fi
+
 cat <<EOF
 
 Stage $stage is bootstrapped (stack $stack, region $region).
   Deploy role:      $role_arn
+  Role boundary:    $boundary (template.yaml puts it on every role of portal-$stage)
   Artifacts bucket: $bucket (the workflow reads it from the stack)
 
 Next:
-1. In GitHub, create the environment "$stage" in $repository (Settings >
-   Environments; add required reviewers for prod), then set its two variables:
+EOF
+if [ "$environment_limited" = true ]; then
+    cat <<EOF
+1. The GitHub environment "$stage" admits the branch main only (add required
+   reviewers for prod in Settings > Environments). Set its two variables:
+EOF
+else
+    cat <<EOF
+1. In GitHub ($repository: Settings > Environments), create the environment
+   "$stage" (add required reviewers for prod). Under "Deployment branches and
+   tags" choose "Selected branches and tags" and add the branch rule "main",
+   and nothing else: the deploy role trusts every job that runs in "$stage",
+   whatever its branch. (Re-running this script with the gh CLI logged in as a
+   repository administrator does this.) Then set the environment's two variables:
+EOF
+fi
+cat <<EOF
      gh variable set AWS_DEPLOY_ROLE_ARN --env $stage --repo $repository --body "$role_arn"
      gh variable set AWS_REGION --env $stage --repo $repository --body "$region"
 EOF
@@ -199,8 +277,15 @@ else
     echo "2. SES: $sender (or its domain) was already an identity; check it is verified."
 fi
 cat <<EOF
-3. Card payments (optional): put the Stripe secrets, then name them in samconfig.toml:
-     aws ssm put-parameter --region $region --type SecureString --name /portal/$stage/stripe-secret-key --value "sk_live_..."
-     aws ssm put-parameter --region $region --type SecureString --name /portal/$stage/stripe-webhook-secrets --value "whsec_..."
-4. Push to main: the workflow deploys staging, smoke-tests it, then prod.
+3. Card payments (optional): put the Stripe secrets through a private file, never
+   on the command line (shell history, process list), then name them in
+   samconfig.toml (docs/deploy.md, Bootstrap):
+     f="\$(mktemp)"; read -rsp "Stripe API key (sk_...): " key; printf '%s' "\$key" >"\$f"; unset key
+     aws ssm put-parameter --region $region --type SecureString --name /portal/$stage/stripe-secret-key --value "file://\$f"
+     read -rsp "Webhook secret(s), comma-separated (whsec_...): " key; printf '%s' "\$key" >"\$f"; unset key
+     aws ssm put-parameter --region $region --type SecureString --name /portal/$stage/stripe-webhook-secrets --value "file://\$f"
+     rm -f "\$f"
+4. Push to main: the workflow deploys staging, smoke-tests it, then prod. After
+   a stage's first deploy its job stops until the smoke test has its contact
+   and document (docs/deploy.md, Deploy); then re-run the job.
 EOF

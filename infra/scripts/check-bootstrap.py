@@ -12,20 +12,27 @@ venv's Python (cfn-lint, the SAM translator and PyYAML live there):
    deploy steps come in order (record, deploy, verify the aliases, smoke test,
    rollback on a failed smoke test); samconfig.toml names each stage's stack
    portal-<stage>.
-3. The deploy policy: Allow only, no wildcard in any action (so no "*" and no
-   iam:*), only actions IAM knows, Resource "*" only for actions that name no
-   resource (or listed below with a reason), iam:PassRole only with
-   iam:PassedToService, each managed policy under IAM's size limit.
+3. The deploy policy: no wildcard in any action (so no "*" and no iam:*),
+   only actions IAM knows, Resource "*" only for actions that name no resource
+   (or listed below with a reason), iam:PassRole only with
+   iam:PassedToService, each managed policy under IAM's size limit; Deny only
+   for the actions that keep the stack's roles bounded (KEPT_DENIED).
+   The stack roles' boundary (portal-<stage>-boundary) by the same rules,
+   Allow only, and not held by the deploy role itself.
 4. Against template.yaml, transformed by SAM for every stage in samconfig.toml:
    the policy grants every permission CloudFormation's handlers declare for
    the resource types the stack holds (less the exclusions below, each with
    its reason), plus what `sam deploy`, the workflow and rollback.sh call; and
    it grants nothing else. Each resource of the stack, under the name
    CloudFormation gives it, may be created; the AWS managed policies and
-   service principals of the stack's roles are exactly the ones allowed.
+   service principals of the stack's roles are exactly the ones allowed;
+   every role of the stack carries the boundary, and the boundary admits
+   everything the roles' own policies grant and what Lambda and CodeDeploy do
+   with them (logs, tracing, the stream, the aliases and alarms of a release).
 5. Requests the policy must allow and must refuse, evaluated on the resolved
    statements (an invoice in the bucket or table, the secrets, the role
-   itself, the other stage's resources, an administrator policy...).
+   itself, the other stage's resources, an administrator policy, a role
+   without the boundary or an inline policy on one...).
 
 Exits 1 listing every failure. Options --bootstrap, --workflow, --template,
 --samconfig point at other files (used to show that a break is caught).
@@ -121,8 +128,20 @@ ACTIONS_NOT_GRANTED = {
     "logs:PutBearerTokenAuthentication": "no bearer-token log ingestion",
     "logs:DeleteResourcePolicy": "log groups carry no resource policy",
     "sns:PutDataProtectionPolicy": "no data protection policy on the topic",
-    "iam:PutRolePermissionsBoundary": "the stack's roles carry no permissions boundary",
-    "iam:DeleteRolePermissionsBoundary": "the stack's roles carry no permissions boundary (and removing one must stay impossible)",
+    "iam:DeleteRolePermissionsBoundary": "a role without its boundary could be given anything (denied explicitly)",
+    "iam:UpdateAssumeRolePolicy": (
+        "the stack's roles keep the trust SAM gives them (Lambda, CodeDeploy); no condition could stop a new "
+        "trust policy from naming another account"
+    ),
+}
+# Explicitly denied to the deploy role (and nothing else may be denied): what
+# would leave a stack role without its boundary or widen the boundary.
+KEPT_DENIED = {
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
 }
 # Granted although no resource type's handler lists them, each for its caller.
 CALLED_DIRECTLY = {
@@ -143,6 +162,8 @@ CALLED_DIRECTLY = {
     "codedeploy:ListDeployments": "rollback.sh",
     "codedeploy:GetDeployment": "rollback.sh",
     "codedeploy:StopDeployment": "rollback.sh",
+    "lambda:GetFunctionConfiguration": "rollback.sh --verify compares the served and the recorded versions",
+    "cloudwatch:GetMetricStatistics": "smoke.sh confirms the login mail by the configuration set's Send metric",
 }
 # API Gateway delivers access logs as the caller: needed only with access logs
 # (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html).
@@ -164,6 +185,8 @@ STAR_WITH_CONDITION = {
     "ses:CreateConfigurationSetEventDestination": "ses:ApiVersion",
     "ses:UpdateConfigurationSetEventDestination": "ses:ApiVersion",
     "ses:DeleteConfigurationSetEventDestination": "ses:ApiVersion",
+    # The boundary: SecureStrings decrypted by SSM with the aws/ssm key.
+    "kms:Decrypt": "kms:ViaService",
 }
 # Longest names CloudFormation may generate before it truncates them (and a
 # truncated name could leave the portal-<stage>-* pattern).
@@ -285,15 +308,23 @@ def condition_holds(condition, context):
     return True
 
 
+def matches(statement, action, resource, context):
+    return (
+        any(glob(a, action, ignore_case=True) for a in listify(statement["Action"]))
+        and any(glob(r, resource) for r in listify(statement["Resource"]))
+        and condition_holds(statement.get("Condition", {}), context or {})
+    )
+
+
 def allowed(statements, action, resource, context=None):
-    for statement in statements:
-        if not any(glob(a, action, ignore_case=True) for a in listify(statement["Action"])):
-            continue
-        if not any(glob(r, resource) for r in listify(statement["Resource"])):
-            continue
-        if condition_holds(statement.get("Condition", {}), context or {}):
-            return True
-    return False
+    """IAM's answer for one request: an explicit Deny wins, then any Allow."""
+    if any(s.get("Effect") == "Deny" and matches(s, action, resource, context) for s in statements):
+        return False
+    return any(s.get("Effect", "Allow") == "Allow" and matches(s, action, resource, context) for s in statements)
+
+
+def allow_statements(statements):
+    return [s for s in statements if s.get("Effect") == "Allow"]
 
 
 # ---- inputs -----------------------------------------------------------------
@@ -333,6 +364,8 @@ def check_workflow(workflow, bootstrap, samconfig):
         stages.append(stage)
         if not re.fullmatch(stage_pattern, stage):
             error(f"ci.yml job {name}: environment {stage!r} is not a stage bootstrap.yaml accepts ({stage_pattern})")
+        if stage == "bootstrap":
+            error(f"ci.yml job {name}: a stage named bootstrap would cover portal-bootstrap-*, every stage's bootstrap stack")
         if (job.get("permissions") or {}).get("id-token") != "write":
             error(f"ci.yml job {name}: no `permissions: id-token: write`, so no OIDC token")
         if job.get("env", {}).get("STAGE") != stage:
@@ -364,6 +397,15 @@ def check_workflow(workflow, bootstrap, samconfig):
             condition = str(steps[rollback].get("if", ""))
             if not smoke_id or f"steps.{smoke_id}.outcome == 'failure'" not in condition:
                 error(f"ci.yml job {name}: the rollback step must run when the smoke test fails")
+            smoke_env = steps[smoke].get("env") or {}
+            if not {"SMOKE_STACK", "SMOKE_REQUIRE_WRITES"} <= set(smoke_env):
+                error(
+                    f"ci.yml job {name}: the smoke step must set SMOKE_STACK (the mail confirmed by its SES metric) "
+                    "and SMOKE_REQUIRE_WRITES (no write path skipped)"
+                )
+            inputs = first(r"SMOKE_DOCUMENT_LINK")
+            if inputs is None or inputs > record:
+                error(f"ci.yml job {name}: the smoke test's inputs must be checked before anything is deployed")
         deploy_section = samconfig.get(stage, {}).get("deploy", {}).get("parameters", {})
         if deploy_section.get("stack_name") != f"portal-{stage}":
             error(
@@ -414,6 +456,22 @@ def check_trust(role, stage):
         )
 
 
+def role_boundary(bootstrap, role):
+    """The managed policy every stack role must carry (named portal-<stage>-boundary)."""
+    policies = [
+        (name, r)
+        for name, r in bootstrap["Resources"].items()
+        if r["Type"] == "AWS::IAM::ManagedPolicy"
+        and "-boundary" in json.dumps(r["Properties"].get("ManagedPolicyName", ""))
+    ]
+    if len(policies) != 1:
+        raise SystemExit(f"bootstrap.yaml: expected one managed policy named portal-<stage>-boundary, found {len(policies)}")
+    name, policy = policies[0]
+    if {"Ref": name} in role["Properties"].get("ManagedPolicyArns", []):
+        error(f"bootstrap.yaml: the deploy role holds the stack roles' boundary {name}; it bounds them, not it")
+    return name, policy
+
+
 def policy_documents(bootstrap, role, refs, getatts):
     """(name, resolved document) of every policy the deploy role holds."""
     documents = []
@@ -438,7 +496,8 @@ def iam_actions():
     return known
 
 
-def check_statements(documents, known):
+def check_statements(documents, known, deny=frozenset()):
+    """Each statement's form; `deny`: the actions a Deny statement may name."""
     for name, document in documents:
         size = len(json.dumps(document, separators=(",", ":")))
         if size > MANAGED_POLICY_MAX:
@@ -448,8 +507,14 @@ def check_statements(documents, known):
             for key in ("NotAction", "NotResource", "NotPrincipal"):
                 if key in statement:
                     error(f"{sid}: {key} grants by exclusion")
+            if statement.get("Effect") == "Deny":
+                # A Deny of anything else could hide a missing grant from the check.
+                extra = sorted(set(listify(statement.get("Action", []))) - deny)
+                if extra or statement.get("Condition"):
+                    error(f"{sid}: a Deny may name only {sorted(deny)}, unconditionally (has {extra or 'a condition'})")
+                continue
             if statement.get("Effect") != "Allow":
-                error(f"{sid}: only Allow statements (a Deny here would hide a grant the check cannot see)")
+                error(f"{sid}: Effect must be Allow or Deny")
             star = listify(statement.get("Resource")) == ["*"]
             for action in listify(statement.get("Action", [])):
                 if "*" in action or "?" in action:
@@ -655,12 +720,18 @@ def resource_requests(resources, stage, region, parameters):
                 requests.append((logical, "lambda:DeleteEventSourceMapping", mapping, context))
             elif kind == "AWS::IAM::Role":
                 arn = f"{prefix}:iam::{ACCOUNT}:role{props.get('Path', '/')}{value}"
-                requests.append((logical, "iam:CreateRole", arn, {}))
+                # IAM puts the role's boundary (the one being set, for CreateRole)
+                # in the request context; a role without one has none.
+                bounded = {"iam:PermissionsBoundary": r(props["PermissionsBoundary"])} if "PermissionsBoundary" in props else {}
+                requests.append((logical, "iam:CreateRole", arn, bounded))
                 for statement in props["AssumeRolePolicyDocument"]["Statement"]:
                     for service in listify((statement.get("Principal") or {}).get("Service", [])):
                         requests.append((logical, "iam:PassRole", arn, {"iam:PassedToService": service}))
                 for policy in props.get("ManagedPolicyArns", []):
-                    requests.append((logical, "iam:AttachRolePolicy", arn, {"iam:PolicyARN": r(policy)}))
+                    requests.append((logical, "iam:AttachRolePolicy", arn, {"iam:PolicyARN": r(policy), **bounded}))
+                for _ in props.get("Policies", []):
+                    requests.append((logical, "iam:PutRolePolicy", arn, bounded))
+                    requests.append((logical, "iam:DeleteRolePolicy", arn, bounded))
             elif kind == "AWS::DynamoDB::Table":
                 requests.append((logical, "dynamodb:CreateTable", f"{prefix}:dynamodb:{region}:{ACCOUNT}:table/{value}", {}))
             elif kind == "AWS::S3::Bucket":
@@ -718,7 +789,7 @@ def resource_requests(resources, stage, region, parameters):
     return requests
 
 
-def check_stack(template_path, stage, region, parameters, statements, known):
+def check_stack(template_path, stage, region, parameters, statements, known, boundary):
     try:
         stack = transformed(template_path, stage, region, parameters)
     except Exception as failure:  # the translator raises its own exception types
@@ -751,7 +822,7 @@ def check_stack(template_path, stage, region, parameters, statements, known):
             needed.setdefault(action.lower(), (action, "API Gateway access logs, as the caller"))
 
     granted = {}
-    for statement in statements:
+    for statement in allow_statements(statements):
         for action in listify(statement["Action"]):
             granted.setdefault(action.lower(), action)
     for key, (action, why) in sorted(needed.items()):
@@ -769,6 +840,7 @@ def check_stack(template_path, stage, region, parameters, statements, known):
     for description, action, arn, context in requests:
         if not allowed(statements, action, arn, context):
             error(f"[{stage}] deploying {description} needs {action} on {arn} {context or ''}: not allowed")
+    role_requests = check_role_boundary(resources, stage, region, values, boundary)
 
     attached = {
         resolve(p, {"AWS::Partition": PARTITION})
@@ -801,12 +873,154 @@ def check_stack(template_path, stage, region, parameters, statements, known):
     }
     if services != passed_to:
         error(f"[{stage}] iam:PassRole is for {sorted(passed_to)}; the stack's roles are for {sorted(services)}")
-    return len(resources), len(kinds), len(requests)
+    return len(resources), len(kinds), len(requests), role_requests
 
 
-def check_boundaries(statements, stage, other_stages, region, bootstrap_stack, artifacts):
+# Optional features the stage leaves off still have their policies in the
+# template (under Fn::If, which the resolver takes as on): their parameters,
+# named as docs/deploy.md tells, must fall inside the boundary too.
+FEATURE_PARAMETERS = {
+    "StripeSecretKeyParameterName": "portal/{stage}/stripe-secret-key",
+    "StripeWebhookSecretsParameterName": "portal/{stage}/stripe-webhook-secrets",
+}
+
+
+def statement_requests(statement):
+    """(action, resource, context) for every action x resource x value of the
+    single-valued conditions a boundary may test (ses:FromAddress...); keys
+    with several values at once (dynamodb:LeadingKeys) are the role's own."""
+    keys = []
+    for operator, entries in (statement.get("Condition") or {}).items():
+        if operator in ("StringEquals", "StringLike", "ArnEquals", "ArnLike"):
+            keys += [(key, listify(value)) for key, value in entries.items()]
+    contexts = [{}]
+    for key, values in keys:
+        contexts = [{**c, key: v} for c in contexts for v in values]
+    return [
+        (action, resource, context)
+        for action in listify(statement["Action"])
+        for resource in listify(statement["Resource"])
+        for context in contexts
+    ]
+
+
+def check_role_boundary(resources, stage, region, values, boundary):
+    """Every role of the stack carries the boundary, and the boundary admits
+    what each role is for: its own policies, and what Lambda and CodeDeploy do
+    with it. Returns how many requests were checked."""
+    boundary_arn, boundary_statements = boundary
+    values = dict(values)
+    for name, pattern in FEATURE_PARAMETERS.items():
+        values[name] = values.get(name) or pattern.format(stage=stage)
+    names, refs, getatts = stack_names(resources, stage, region, values)
+    refs["AWS::NoValue"] = None
+    prefix = f"arn:{PARTITION}"
+
+    def r(expression):
+        return resolve(expression, refs, getatts)
+
+    def role_of(expression):
+        # Role: !GetAtt XRole.Arn, or ServiceRoleArn: !GetAtt XRole.Arn
+        target = expression.get("Fn::GetAtt") if isinstance(expression, dict) else None
+        if not target:
+            return None
+        return target[0] if isinstance(target, list) else target.split(".")[0]
+
+    needs = {}  # role -> [(why, action, arn, context)]
+    for logical, resource in resources.items():
+        if resource["Type"] != "AWS::IAM::Role":
+            continue
+        props = resource["Properties"]
+        try:
+            carried = r(props["PermissionsBoundary"]) if "PermissionsBoundary" in props else None
+        except Unresolvable as unresolved:
+            error(f"template.yaml {logical}: cannot resolve its PermissionsBoundary ({unresolved})")
+            carried = None
+        if carried != boundary_arn:
+            error(
+                f"[{stage}] template.yaml role {logical} has permissions boundary {carried!r}, not {boundary_arn}: "
+                "the deploy role may not create it (Globals.Function.PermissionsBoundary, or the role's own)"
+            )
+        for policy in props.get("Policies", []):
+            try:
+                policy = r(policy)
+            except Unresolvable as unresolved:
+                error(f"template.yaml {logical}: cannot resolve a policy ({unresolved}); teach check-bootstrap.py")
+                continue
+            if not policy:
+                continue
+            for statement in listify(policy["PolicyDocument"]["Statement"]):
+                if statement.get("Effect") != "Allow":
+                    continue
+                for action, arn, context in statement_requests(statement):
+                    if arn is not None:
+                        needs.setdefault(logical, []).append((f"its policy {policy['PolicyName']}", action, arn, context))
+
+    # What the Lambda service does with a function's role.
+    alias_function = {}
+    for logical, resource in resources.items():
+        props = resource.get("Properties", {})
+        kind = resource["Type"]
+        try:
+            if kind == "AWS::Lambda::Function":
+                role = role_of(props["Role"])
+                group = r(props.get("LoggingConfig", {}).get("LogGroup") or f"/aws/lambda/{names[logical]}")
+                stream = f"{prefix}:logs:{region}:{ACCOUNT}:log-group:{group}:log-stream:2026/01/01/[1]0123abcd"
+                for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+                    needs.setdefault(role, []).append((f"{logical}'s logs", action, stream, {}))
+                if props.get("TracingConfig", {}).get("Mode") == "Active":
+                    for action in ("xray:PutTraceSegments", "xray:PutTelemetryRecords"):
+                        needs.setdefault(role, []).append((f"{logical}'s traces", action, "*", {}))
+            elif kind == "AWS::Lambda::Alias":
+                function = props["FunctionName"].get("Ref") if isinstance(props["FunctionName"], dict) else None
+                alias_function[logical] = function
+        except Unresolvable as unresolved:
+            error(f"template.yaml {logical}: cannot resolve {unresolved}; teach check-bootstrap.py")
+    for logical, resource in resources.items():
+        props = resource.get("Properties", {})
+        try:
+            if resource["Type"] == "AWS::Lambda::EventSourceMapping":
+                target = props["FunctionName"].get("Ref") if isinstance(props["FunctionName"], dict) else None
+                function = alias_function.get(target, target)
+                role = role_of(resources.get(function, {}).get("Properties", {}).get("Role"))
+                source = r(props["EventSourceArn"])
+                for action in ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"):
+                    needs.setdefault(role, []).append((f"{logical} (Lambda's poller)", action, source, {}))
+                needs.setdefault(role, []).append((f"{logical} (Lambda's poller)", "dynamodb:ListStreams", "*", {}))
+            elif resource["Type"] == "AWS::CodeDeploy::DeploymentGroup":
+                role = role_of(props["ServiceRoleArn"])
+                alarms = props.get("AlarmConfiguration", {}).get("Alarms", [])
+                for alarm in alarms:
+                    arn = f"{prefix}:cloudwatch:{region}:{ACCOUNT}:alarm:{r(alarm['Name'])}"
+                    needs.setdefault(role, []).append((f"{logical}'s alarms", "cloudwatch:DescribeAlarms", arn, {}))
+                for alias, alias_resource in resources.items():
+                    update = alias_resource.get("UpdatePolicy", {}).get("CodeDeployLambdaAliasUpdate", {})
+                    if update.get("DeploymentGroupName") != {"Ref": logical}:
+                        continue
+                    for action in ("lambda:GetAlias", "lambda:UpdateAlias", "lambda:GetProvisionedConcurrencyConfig"):
+                        needs.setdefault(role, []).append((f"{logical} moving {alias}", action, refs[alias], {}))
+        except (Unresolvable, KeyError) as unresolved:
+            error(f"template.yaml {logical}: cannot resolve {unresolved}; teach check-bootstrap.py")
+
+    checked = 0
+    for role, requests in sorted(needs.items(), key=lambda item: str(item[0])):
+        if role not in resources:
+            error(f"[{stage}] template.yaml: requests for a role check-bootstrap.py cannot find ({role}): {requests[:1]}")
+            continue
+        for why, action, arn, context in requests:
+            checked += 1
+            if not allowed(boundary_statements, action, arn, context):
+                error(
+                    f"[{stage}] the boundary refuses {role} {action} on {arn} {context or ''} ({why}): "
+                    "widen StackRoleBoundary in infra/bootstrap.yaml (then re-run bootstrap.sh) or narrow the grant"
+                )
+    return checked
+
+
+def check_boundaries(statements, stage, other_stages, region, bootstrap_stack, artifacts, boundary_arn):
     """Requests the deploy role must be able to make, and ones it must not."""
     prefix = f"arn:{PARTITION}"
+    bounded = {"iam:PermissionsBoundary": boundary_arn}
     function = f"{prefix}:lambda:{region}:{ACCOUNT}:function:portal-{stage}-LoginFunction-{SUFFIX}"
     group = (
         f"{prefix}:codedeploy:{region}:{ACCOUNT}:deploymentgroup:portal-{stage}-ServerlessDeploymentApplication-{SUFFIX}"
@@ -823,6 +1037,9 @@ def check_boundaries(statements, stage, other_stages, region, bootstrap_stack, a
         ("lambda:UpdateAlias", f"{function}:live", {}),
         ("codedeploy:ListDeployments", group, {}),
         ("codedeploy:StopDeployment", "*", {}),
+        ("iam:CreateRole", f"{prefix}:iam::{ACCOUNT}:role/portal-{stage}-LoginFunctionRole-{SUFFIX}", bounded),
+        ("iam:PutRolePolicy", f"{prefix}:iam::{ACCOUNT}:role/portal-{stage}-LoginFunctionRole-{SUFFIX}", bounded),
+        ("cloudwatch:GetMetricStatistics", "*", {}),
     ]
     documents = f"{prefix}:s3:::portal-{stage}-documentbucket-{SUFFIX.lower()}"
     table = f"{prefix}:dynamodb:{region}:{ACCOUNT}:table/portal-{stage}-PortalTable-{SUFFIX}"
@@ -838,6 +1055,22 @@ def check_boundaries(statements, stage, other_stages, region, bootstrap_stack, a
          "attach AdministratorAccess to a function's role"),
         ("iam:PassRole", role, {"iam:PassedToService": "ec2.amazonaws.com"}, "pass a role to EC2"),
         ("iam:CreateRole", f"{prefix}:iam::{ACCOUNT}:role/admin", {}, "create a role outside the stage"),
+        ("iam:CreateRole", f"{prefix}:iam::{ACCOUNT}:role/portal-{stage}-Escalation", {},
+         "create a stage role without the boundary (trusting anyone, with any policy)"),
+        ("iam:CreateRole", f"{prefix}:iam::{ACCOUNT}:role/portal-{stage}-Escalation",
+         {"iam:PermissionsBoundary": f"{prefix}:iam::aws:policy/AdministratorAccess"},
+         "create a stage role bounded by an administrator policy"),
+        ("iam:PutRolePolicy", role, {}, "put an inline policy (say *:*) on a function's role that lacks the boundary"),
+        ("iam:AttachRolePolicy", role,
+         {"iam:PolicyARN": f"{prefix}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"},
+         "attach a policy to a role that lacks the boundary"),
+        ("iam:DeleteRolePermissionsBoundary", role, bounded, "take a function role's boundary off"),
+        ("iam:PutRolePermissionsBoundary", role,
+         {"iam:PermissionsBoundary": f"{prefix}:iam::aws:policy/AdministratorAccess"},
+         "swap a function role's boundary for an administrator policy"),
+        ("iam:UpdateAssumeRolePolicy", role, bounded, "make a function's role trust another account"),
+        ("iam:CreatePolicyVersion", boundary_arn, {}, "widen the boundary"),
+        ("iam:SetDefaultPolicyVersion", boundary_arn, {}, "switch the boundary to another version"),
         ("cloudformation:CreateChangeSet", bootstrap_stack, {}, "change its own bootstrap stack"),
         ("lambda:CreateEventSourceMapping", "*",
          {"lambda:FunctionArn": f"{prefix}:lambda:{region}:{ACCOUNT}:function:other-function"},
@@ -882,6 +1115,7 @@ def main():
     known = iam_actions()
     stages = check_workflow(workflow, bootstrap, samconfig)
     role_name, role = deploy_role(bootstrap)
+    boundary_name, boundary_resource = role_boundary(bootstrap, role)
 
     summary = []
     for stage in stages:
@@ -902,20 +1136,33 @@ def main():
             "AWS::StackName": f"portal-bootstrap-{stage}",
         }
         getatts = {"ArtifactsBucket.Arn": artifacts}
+        parameters = samconfig_parameters(section)
+        # The boundary admits mail from the stage's sender, the address given
+        # to bootstrap.sh, which must be samconfig.toml's (bootstrap.sh checks).
+        refs["SenderAddress"] = parameters.get("SenderAddress", "")
+        boundary_arn = f"arn:{PARTITION}:iam::{ACCOUNT}:policy/{resolve(boundary_resource['Properties']['ManagedPolicyName'], refs)}"
+        if boundary_arn != f"arn:{PARTITION}:iam::{ACCOUNT}:policy/portal-{stage}-boundary":
+            error(f"bootstrap.yaml {boundary_name}: named {boundary_arn}, but template.yaml names portal-<stage>-boundary")
+        refs[boundary_name] = boundary_arn
         documents = policy_documents(bootstrap, role, refs, getatts)
-        check_statements(documents, known)
+        check_statements(documents, known, deny=KEPT_DENIED)
+        boundary_document = resolve(boundary_resource["Properties"]["PolicyDocument"], refs, getatts)
+        check_statements([(boundary_name, boundary_document)], known)
         statements = [s for _, d in documents for s in d["Statement"]]
-        result = check_stack(args.template, stage, region, samconfig_parameters(section), statements, known)
-        must, must_not = check_boundaries(
-            statements, stage, [s for s in stages if s != stage], region, bootstrap_stack, artifacts
+        result = check_stack(
+            args.template, stage, region, parameters, statements, known, (boundary_arn, boundary_document["Statement"])
         )
-        granted = len({a.lower() for s in statements for a in listify(s["Action"])})
+        must, must_not = check_boundaries(
+            statements, stage, [s for s in stages if s != stage], region, bootstrap_stack, artifacts, boundary_arn
+        )
+        granted = len({a.lower() for s in allow_statements(statements) for a in listify(s["Action"])})
         if result:
-            resources, kinds, requests = result
+            resources, kinds, requests, role_requests = result
             summary.append(
                 f"  {stage}: trusts repo:{REPOSITORY}:environment:{stage}; {granted} actions, each needed; "
                 f"{resources} resources of {kinds} types, {requests} deploy requests allowed; "
-                f"{must} requests allowed and {must_not} refused as expected"
+                f"{must} requests allowed and {must_not} refused as expected; every role bounded by "
+                f"portal-{stage}-boundary, which admits the {role_requests} requests the roles are for"
             )
 
     if errors:

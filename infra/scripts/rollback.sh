@@ -5,13 +5,16 @@
 #   infra/scripts/rollback.sh --record STACK FILE   before `sam deploy`: one
 #                                                   "function<TAB>version" line per alias
 #   infra/scripts/rollback.sh --verify STACK        after `sam deploy`: fails unless every
-#                                                   alias serves the version the stack records
+#                                                   alias serves the release the stack records
 #   infra/scripts/rollback.sh STACK FILE            after a failed smoke test
 #
 # --verify is what makes a smoke test mean something after a rollback: the
 # stack then records versions its aliases no longer serve, and re-running the
 # same deploy changes nothing, so without it a smoke test would pass on the
-# old code and let the failed release go on to the next stage.
+# old code and let the failed release go on to the next stage. It compares
+# releases, not version numbers: an alias on another version with the same
+# code and configuration (a secret rotation republishes every function,
+# docs/deploy.md) serves what the stack records.
 #
 # Why aliases rather than CodeDeploy: `sam deploy` returns only once
 # CloudFormation has finished every gradual (CodeDeploy) alias shift, so when
@@ -22,8 +25,8 @@
 # neither moves an alias after this script has set it.
 #
 # Uses only what the stage's deploy role may do (infra/bootstrap.yaml):
-# cloudformation DescribeStacks/ListStackResources, lambda GetAlias/UpdateAlias,
-# codedeploy ListDeploymentGroups/ListDeployments/StopDeployment.
+# cloudformation DescribeStacks/ListStackResources, lambda GetAlias/UpdateAlias/
+# GetFunctionConfiguration, codedeploy ListDeploymentGroups/ListDeployments/StopDeployment.
 set -euo pipefail
 
 alias_name=live
@@ -80,8 +83,21 @@ record() {
     done <<<"$functions"
 }
 
+# What makes two versions of a function the same release: the code and the
+# configuration the template sets. Not the version number, the description or
+# the runtime's patch level, which a republish of the same release changes.
+# (Environment variables keep their stored order in every version copied
+# from $LATEST; a different order would only report a false drift.)
+release_of() {
+    aws lambda get-function-configuration --function-name "$1" --qualifier "$2" --output json --query '{
+        code: CodeSha256, packageType: PackageType, runtime: Runtime, handler: Handler, role: Role,
+        memory: MemorySize, timeout: Timeout, architectures: Architectures, storage: EphemeralStorage.Size,
+        environment: Environment.Variables, tracing: TracingConfig.Mode, logging: LoggingConfig,
+        layers: Layers[].Arn, vpc: VpcConfig.SubnetIds, deadLetters: DeadLetterConfig.TargetArn, kms: KMSKeyArn}'
+}
+
 verify() {
-    local stack="$1" versions arn function version current drift=0
+    local stack="$1" versions arn function version current served recorded drift=0
     stack_exists "$stack" || { echo "stack $stack does not exist" >&2; exit 1; }
     # A version's physical id is arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME:VERSION.
     versions="$(resources_of_type "$stack" AWS::Lambda::Version)"
@@ -93,10 +109,19 @@ verify() {
         current="$(alias_version "$function")"
         if [ "$current" = "$version" ]; then
             echo "ok   $function:$alias_name -> $version"
-        else
-            echo "DRIFT $function:$alias_name serves ${current:-nothing}, the stack records $version" >&2
-            drift=1
+            continue
         fi
+        if [ -n "$current" ]; then
+            # Outside any condition, so that a failed call stops the script.
+            served="$(release_of "$function" "$current")"
+            recorded="$(release_of "$function" "$version")"
+            if [ "$served" = "$recorded" ]; then
+                echo "ok   $function:$alias_name -> $current, the same code and configuration as the recorded $version"
+                continue
+            fi
+        fi
+        echo "DRIFT $function:$alias_name serves ${current:-nothing}, other code or configuration than the recorded $version" >&2
+        drift=1
     done <<<"$versions"
     if [ "$drift" != 0 ]; then
         echo "The aliases do not serve what $stack records (rolled back earlier?): a smoke test would test" >&2
