@@ -65,7 +65,7 @@ async fn a_failing_mail_backend_delays_notifications_but_loses_and_doubles_none(
     // background retry, which may already have run on a slow backend).
 
     for _ in 0..10 {
-        portal_web::notify::drain(app.state()).await.unwrap();
+        drain(app.state()).await.unwrap();
     }
     assert!(app.state().store.pending_notifications(50).await.unwrap().is_empty(), "all delivered in the end");
     let sent = mailer.sent.lock().unwrap().clone();
@@ -137,6 +137,13 @@ async fn consume(state: &portal_web::AppState, event: serde_json::Value) -> serd
     portal_dev_server::serving("portal_notification_consumer", portal_notification_consumer::handle(state, event)).await
 }
 
+/// The outbox sweep, run as the consumer function runs it (recorded as its calls).
+async fn drain(
+    state: &portal_web::AppState,
+) -> Result<portal_web::notify::DrainReport, portal_domain::ports::StoreError> {
+    portal_dev_server::serving("portal_notification_consumer", portal_web::notify::drain(state)).await
+}
+
 async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
     let mut outputs = Vec::new();
     let pinned: Vec<_> = futures.map(Box::pin).collect();
@@ -189,7 +196,7 @@ async fn a_staff_reply_mails_the_contact_in_their_language_with_a_link_that_work
         Some(&comment),
     );
     state.store.add_comment(&comment, &event, &owed).await.unwrap();
-    let report = portal_web::notify::drain(state).await.unwrap();
+    let report = drain(state).await.unwrap();
     assert_eq!(report.sent, 1);
     let mail = app.outbox().await.into_iter().find(|m| m.to == demo::ENGLISH_CUSTOMER_EMAIL).expect("mailed");
     assert!(mail.subject.starts_with("New comment on Invoice F2026-0115"), "{}", mail.subject);
@@ -239,7 +246,7 @@ async fn a_notification_that_always_fails_is_abandoned_and_does_not_hold_up_the_
     while !state.store.pending_notifications(50).await.unwrap().is_empty() {
         rounds += 1;
         assert!(rounds <= portal_web::notify::MAX_ATTEMPTS as usize + 1, "never abandoned");
-        portal_web::notify::drain(state).await.unwrap();
+        drain(state).await.unwrap();
     }
     let entry = state.store.outbox_entry(&stuck[0]).await.unwrap().expect("kept for staff to read");
     assert!(entry.abandoned_at.is_some());
