@@ -10,7 +10,6 @@ use portal_domain::{Capability, DocumentKind, DocumentStatus};
 use portal_web::actions;
 use portal_web::error::Problem;
 use portal_web::routes::{INVOICE_PAY, url};
-use portal_web::tokens::{self, SecretUse};
 use portal_web::{AppState, Body, Request, Response, WebResult, http, respond};
 
 /// Serves `POST /documents/invoices/{id}/pay`.
@@ -32,11 +31,8 @@ pub async fn pay(state: &AppState, request: &Request) -> WebResult {
     if !action.accessor.actor(document).may(Capability::Pay, document) {
         return Err(Problem::NotFound.into());
     }
-    let gateway = match (&state.checkout, action.settings.payments.stripe) {
-        (Some(gateway), true) => {
-            tokens::note_secret_use(SecretUse::StripeApiKey);
-            gateway
-        }
+    let gateway = match (state.stripe_checkout(), action.settings.payments.stripe) {
+        (Some(gateway), true) => gateway,
         _ => return Err(action.refuse(Problem::PaymentUnavailable)),
     };
     let due = document.amount_due(&document.totals());

@@ -15,7 +15,6 @@ use portal_domain::payment::{Gateway, Payment, PaymentReference};
 use portal_domain::ports::{PaymentRecord, Recorded, StoreError};
 use portal_domain::{ActivityKind, Money};
 use portal_payments::stripe::{self, StripeEvent};
-use portal_web::tokens::{self, SecretUse};
 use portal_web::{AppState, Body, Request, Response, WebError, actions, http, respond};
 
 /// Re-reads of an invoice that kept changing under a confirmation.
@@ -70,13 +69,10 @@ impl From<StoreError> for Refusal {
 
 /// Verifies and acts on one delivery; the text says what became of it.
 pub async fn receive(state: &AppState, request: &Request) -> Result<&'static str, Refusal> {
-    let config =
-        state.config.stripe.as_ref().filter(|s| !s.webhook_secrets.is_empty()).ok_or(Refusal::NotConfigured)?;
-    tokens::note_secret_use(SecretUse::StripeWebhook);
+    let secrets = state.stripe_webhook_secrets().ok_or(Refusal::NotConfigured)?;
     let body: &[u8] = request.body().as_ref();
     let signature = http::header_str(request, header::HeaderName::from_static("stripe-signature"));
-    stripe::verify_signature(signature, body, &config.webhook_secrets, state.clock.now())
-        .map_err(Refusal::BadSignature)?;
+    stripe::verify_signature(signature, body, secrets, state.clock.now()).map_err(Refusal::BadSignature)?;
     match stripe::parse_event(body).map_err(Refusal::Malformed)? {
         StripeEvent::Paid { event, session, amount } => settle(state, &event, &session, amount).await,
         StripeEvent::Failed { event, session } => note_failure(state, &event, &session).await,

@@ -24,8 +24,9 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,
-    /// Stripe Checkout, when configured (card payments).
-    pub checkout: Option<Arc<dyn CheckoutGateway>>,
+    /// Stripe Checkout, when this function holds the API key: read through
+    /// [`AppState::stripe_checkout`], which notes the secret's use.
+    checkout: Option<Arc<dyn CheckoutGateway>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +156,20 @@ impl AppState {
             Arc::new(SystemClock),
             Arc::new(RandomIds),
         ))
+    }
+
+    /// Stripe Checkout, when this function holds Stripe's API key.
+    pub fn stripe_checkout(&self) -> Option<&Arc<dyn CheckoutGateway>> {
+        let checkout = self.checkout.as_ref()?;
+        tokens::note_secret_use(tokens::SecretUse::StripeApiKey);
+        Some(checkout)
+    }
+
+    /// The active Stripe webhook signing secrets, when this function holds them.
+    pub fn stripe_webhook_secrets(&self) -> Option<&[String]> {
+        let secrets = self.config.stripe.as_ref().map(|s| s.webhook_secrets.as_slice()).filter(|s| !s.is_empty())?;
+        tokens::note_secret_use(tokens::SecretUse::StripeWebhook);
+        Some(secrets)
     }
 
     /// The business's settings; a deployment without them cannot serve pages.

@@ -400,3 +400,30 @@ impl Browser {
         self.finish(request).await
     }
 }
+
+/// A staff reply in `document`'s thread, stored with the notification it owes
+/// the contact (as the staff pages store it), not yet delivered. Returns the contact.
+pub async fn store_staff_reply(
+    state: &AppState,
+    document: &str,
+    comment: &str,
+    body: &str,
+) -> portal_domain::contact::Contact {
+    use portal_domain::interaction::{Comment, CommentBody, CommentId, NotificationKind, Origin};
+    let document = state.store.document(&portal_domain::DocumentId::parse(document).unwrap()).await.unwrap().unwrap();
+    let contact = state.store.contact(&document.contact_id).await.unwrap().unwrap();
+    let comment = Comment {
+        id: CommentId::parse(comment).unwrap(),
+        document_id: document.id.clone(),
+        contact_id: contact.id.clone(),
+        author: "Ebro Instalaciones".into(),
+        origin: Origin::Staff,
+        body: CommentBody::parse(body).unwrap(),
+        at: state.clock.now(),
+    };
+    let event = portal_web::actions::event(state, &document, portal_domain::ActivityKind::Commented);
+    let owed =
+        portal_web::actions::to_contact(state, &contact, NotificationKind::StaffReplied, &document, Some(&comment));
+    state.store.add_comment(&comment, &event, &owed).await.unwrap();
+    contact
+}

@@ -86,26 +86,8 @@ async fn a_contact_session_never_opens_another_contacts_document_even_with_its_l
 async fn mail_to_a_contact_without_portal_access_carries_a_link_that_opens_the_document() {
     let app = TestApp::spawn().await;
     let state = app.state();
-    let document = state.store.document(&DocumentId::parse("d-f2026-0118").unwrap()).await.unwrap().unwrap();
-    let contact = state.store.contact(&document.contact_id).await.unwrap().unwrap();
-    let comment = portal_domain::interaction::Comment {
-        id: portal_domain::interaction::CommentId::parse("k-staff-ruiz").unwrap(),
-        document_id: document.id.clone(),
-        contact_id: contact.id.clone(),
-        author: "Ebro Instalaciones".into(),
-        origin: portal_domain::interaction::Origin::Staff,
-        body: portal_domain::interaction::CommentBody::parse("Le reenviamos la factura.").unwrap(),
-        at: state.clock.now(),
-    };
-    let event = portal_web::actions::event(state, &document, portal_domain::ActivityKind::Commented);
-    let owed = portal_web::actions::to_contact(
-        state,
-        &contact,
-        portal_domain::interaction::NotificationKind::StaffReplied,
-        &document,
-        Some(&comment),
-    );
-    state.store.add_comment(&comment, &event, &owed).await.unwrap();
+    let contact =
+        portal_e2e::store_staff_reply(state, "d-f2026-0118", "k-staff-ruiz", "Le reenviamos la factura.").await;
     // Delivered as the notification consumer delivers it in AWS.
     portal_dev_server::drain_outbox(state).await;
 

@@ -175,27 +175,7 @@ async fn a_staff_reply_mails_the_contact_in_their_language_with_a_link_that_work
     // Staff reply through the staff API (a later issue); the outbox side is here.
     let app = TestApp::spawn().await;
     let state = app.state();
-    let document =
-        state.store.document(&portal_domain::DocumentId::parse("d-f2026-0115").unwrap()).await.unwrap().unwrap();
-    let contact = state.store.contact(&document.contact_id).await.unwrap().unwrap();
-    let comment = portal_domain::interaction::Comment {
-        id: portal_domain::interaction::CommentId::parse("k-staff-1").unwrap(),
-        document_id: document.id.clone(),
-        contact_id: contact.id.clone(),
-        author: "Ebro Instalaciones".into(),
-        origin: portal_domain::interaction::Origin::Staff,
-        body: portal_domain::interaction::CommentBody::parse("The invoice was sent again.").unwrap(),
-        at: state.clock.now(),
-    };
-    let event = portal_web::actions::event(state, &document, portal_domain::ActivityKind::Commented);
-    let owed = portal_web::actions::to_contact(
-        state,
-        &contact,
-        portal_domain::interaction::NotificationKind::StaffReplied,
-        &document,
-        Some(&comment),
-    );
-    state.store.add_comment(&comment, &event, &owed).await.unwrap();
+    portal_e2e::store_staff_reply(state, "d-f2026-0115", "k-staff-1", "The invoice was sent again.").await;
     let report = drain(state).await.unwrap();
     assert_eq!(report.sent, 1);
     let mail = app.outbox().await.into_iter().find(|m| m.to == demo::ENGLISH_CUSTOMER_EMAIL).expect("mailed");
