@@ -52,7 +52,7 @@ pub async fn browse(state: &AppState, request: &Request) -> WebResult {
     let (settings, categories, price_list, cart) = tokio::join!(
         state.business_settings(),
         state.store.categories(),
-        shop::price_list(state, contact),
+        portal_app::orders::price_list(state.store.as_ref(), contact),
         state.store.cart(&owner),
     );
     let (settings, categories, price_list, cart) = (settings?, categories?, price_list?, cart?);

@@ -1,13 +1,13 @@
 //! `portal-order-confirm`: a supplier confirms a purchase order sent to them,
 //! optionally with a delivery date and a note; staff are told by email.
 
-use portal_domain::interaction::{NotificationKind, SupplierConfirmation, optional_note};
-use portal_domain::ports::{DocumentChange, StoreError};
-use portal_domain::{ActivityKind, Capability, DocumentAction, DocumentKind};
+use portal_app::answers::{self, OrderConfirmation};
+use portal_domain::DocumentKind;
+use portal_domain::interaction::optional_note;
 use portal_web::actions;
 use portal_web::error::Problem;
 use portal_web::routes::ORDER_CONFIRM;
-use portal_web::{AppState, Body, Request, Response, WebError, WebResult, respond};
+use portal_web::{AppState, Body, Request, Response, WebResult, respond};
 use time::Date;
 use time::macros::format_description;
 
@@ -30,43 +30,14 @@ pub fn delivery_date(text: &str, today: Date) -> Result<Option<Date>, Problem> {
 /// Confirms the order once; a second confirmation is told it already is.
 pub async fn confirm(state: &AppState, request: &Request) -> WebResult {
     let action = actions::prepare(state, request, &ORDER_CONFIRM, Some(DocumentKind::PurchaseOrder)).await?;
-    let document = &action.document;
-    let actor = action.accessor.actor(document);
-    if !actor.may(Capability::ConfirmOrder, document) {
-        return Err(Problem::NotFound.into());
-    }
-    let today = state.clock.today();
-    let delivery = delivery_date(action.field("delivery_date"), today).map_err(|p| action.refuse(p))?;
+    let delivery_date =
+        delivery_date(action.field("delivery_date"), state.clock.today()).map_err(|p| action.refuse(p))?;
     let note = optional_note(action.field("note")).map_err(|_| action.refuse(Problem::NoteInvalid))?;
-    let status = document.transition(DocumentAction::Confirm, &actor, today).map_err(|_| {
-        action.refuse(if document.supplier_confirmation.is_some() {
-            Problem::AlreadyConfirmed
-        } else {
-            Problem::ActionUnavailable
-        })
-    })?;
-    action.require_seen_version()?;
-    let mut updated = document.clone();
-    updated.status = status;
-    updated.content_version += 1;
-    updated.supplier_confirmation =
-        Some(SupplierConfirmation { delivery_date: delivery, note, at: state.clock.now(), origin: action.origin() });
-    let change = DocumentChange {
-        document: updated,
-        events: vec![actions::event(state, document, ActivityKind::Confirmed)],
-        notifications: actions::to_staff(
-            state,
-            &action.settings,
-            NotificationKind::PurchaseOrderConfirmed,
-            document,
-            None,
-        ),
-    };
-    match state.store.apply_change(&change).await {
-        Ok(()) => Ok(actions::back_to(document)),
-        Err(StoreError::Conflict(_)) => Err(action.refuse(Problem::AlreadyConfirmed)),
-        Err(other) => Err(WebError::from(other)),
-    }
+    let confirmation = OrderConfirmation { delivery_date, note };
+    answers::confirm_purchase_order(state.store.as_ref(), state.stamps(), action.on_document(), confirmation)
+        .await
+        .map_err(|e| action.refuse_answer(e))?;
+    Ok(actions::back_to(&action.document))
 }
 
 #[cfg(test)]

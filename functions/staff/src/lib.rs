@@ -5,15 +5,16 @@
 //! business's recent activity; the staff view of a document shows what the
 //! contact sees plus the full history, payments, the thread with a reply box,
 //! the shareable-link controls and quick actions. Actions share their rules
-//! with the staff API (`portal_staff_api::documents`).
+//! with the staff API (`portal_app::staff_documents`, `portal_app::payments`).
 
 use lambda_http::http::{Method, StatusCode};
+use portal_app::payments::{self, TransferReceived};
+use portal_app::staff_documents::{self, LinkEdit};
 use portal_domain::interaction::CommentBody;
 use portal_domain::payment::PaymentReference;
 use portal_domain::ports::OutgoingMail;
 use portal_domain::{DocumentId, EmailAddress};
-use portal_staff_api::documents;
-use portal_web::api::ApiError;
+use portal_web::api::{self, ApiError};
 use portal_web::auth::{self, StaffMember};
 use portal_web::error::Problem;
 use portal_web::routes::{self, url};
@@ -24,6 +25,8 @@ use time::{Date, Duration, OffsetDateTime, Time};
 
 /// How many recent events the staff home reads (what waits is found among them).
 pub const RECENT_EVENTS: u32 = 100;
+/// History entries and comments shown on the staff view of a document.
+pub const HISTORY_SHOWN: u32 = 200;
 /// Events the staff home lists.
 pub const RECENT_SHOWN: usize = 20;
 /// Documents checked for "waiting for you".
@@ -266,16 +269,16 @@ fn notice(locale: portal_domain::Locale, done: &str) -> Option<&'static str> {
 /// `GET /staff/documents/{id}`: the staff view of a document.
 pub async fn document(state: &AppState, request: &Request, id: &str) -> WebResult {
     let member = auth::require_staff(state, request).await?;
-    let document = documents::find(state, id).await.map_err(|_| Problem::NotFound)?;
+    let id = DocumentId::parse(id).map_err(|_| Problem::NotFound)?;
+    let document = portal_app::write::load(state.store.as_ref(), &id).await?;
     let (contact, history, comments, payments) = tokio::join!(
-        state.store.contact(&document.contact_id),
-        state.store.document_activity(&document.id, documents::MAX_EVENTS),
-        state.store.comments(&document.id, documents::MAX_EVENTS),
+        portal_app::write::owner(state.store.as_ref(), &document),
+        state.store.document_activity(&document.id, HISTORY_SHOWN),
+        state.store.comments(&document.id, HISTORY_SHOWN),
         state.store.payments(&document.id),
     );
-    let contact =
-        contact?.ok_or_else(|| WebError::Internal(format!("document {} names a missing contact", document.id)))?;
-    let link = documents::link_view(state, &document);
+    let contact = contact?;
+    let link = api::link_view(state, &document);
     let locale = member.settings.default_locale;
     let done = http::query(request).get("done").cloned().unwrap_or_default();
     let today = state.clock.today();
@@ -377,36 +380,40 @@ async fn act(state: &AppState, request: &Request, route: &routes::Route, id: &st
     let form = http::form(request)?;
     csrf::verify(state, request, &form)?;
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default().to_string();
+    let (store, stamps) = (state.store.as_ref(), state.stamps());
     let is = |candidate: &routes::Route| route == candidate;
     let done = if is(&routes::STAFF_REPLY) {
         let body = CommentBody::parse(&field("body"))
             .map_err(|_| refused(&member, &back, ApiError::invalid("body", "empty")))?;
-        documents::staff_reply(state, id, documents::Reply { body, author: None })
+        staff_documents::reply(store, stamps, &document_id, body, None)
             .await
-            .map_err(|e| refused(&member, &back, e))?;
+            .map_err(|e| refused(&member, &back, e.into()))?;
         "replied"
     } else if is(&routes::STAFF_LINK_ROTATE) {
-        documents::change_link(state, id, |link| link.nonce = tokens::new_link_nonce())
+        staff_documents::edit_link(store, stamps, &document_id, LinkEdit::Rotate(tokens::new_link_nonce()))
             .await
-            .map_err(|e| refused(&member, &back, e))?;
+            .map_err(|e| refused(&member, &back, e.into()))?;
         "rotated"
     } else if is(&routes::STAFF_LINK_EXPIRY) {
         let expires_at = expiry_from_date(&field("expires_on")).map_err(|e| refused(&member, &back, e))?;
-        documents::check_link_expiry(state, expires_at).map_err(|e| refused(&member, &back, e))?;
-        documents::change_link(state, id, move |link| link.expires_at = expires_at)
+        staff_documents::edit_link(store, stamps, &document_id, LinkEdit::Expire(expires_at))
             .await
-            .map_err(|e| refused(&member, &back, e))?;
+            .map_err(|e| refused(&member, &back, e.into()))?;
         "expiry"
     } else if is(&routes::STAFF_TRANSFER) {
         let invalid = || refused(&member, &back, ApiError::invalid("amount_minor", "amount"));
         let amount_minor = parse_amount(&field("amount")).ok_or_else(invalid)?;
         let reference = PaymentReference::parse(field("reference").trim())
             .map_err(|_| refused(&member, &back, ApiError::invalid("reference", "reference")))?;
-        let body = documents::TransferReceived { amount_minor, reference, received_at: None };
-        let outcome = documents::transfer_received(state, id, body).await.map_err(|e| refused(&member, &back, e))?;
+        let transfer = TransferReceived { amount_minor, reference, received_at: None };
+        let outcome = payments::record_transfer(store, stamps, &document_id, transfer)
+            .await
+            .map_err(|e| refused(&member, &back, e.into()))?;
         if outcome.recorded_now { "transfer" } else { "transfer-known" }
     } else if is(&routes::STAFF_ORDER_CONFIRM) {
-        documents::confirm_sales_order(state, id).await.map_err(|e| refused(&member, &back, e))?;
+        staff_documents::confirm_sales_order(store, stamps, &document_id)
+            .await
+            .map_err(|e| refused(&member, &back, e.into()))?;
         "confirmed"
     } else {
         return Err(Problem::NotFound.into());

@@ -1,4 +1,5 @@
-//! `portal-stripe-webhook`: Stripe's confirmations of checkout payments.
+//! `portal-stripe-webhook`: Stripe's confirmations of checkout payments
+//! (`portal_app::payments::settle_checkout`).
 //!
 //! Only a body whose `Stripe-Signature` verifies against an active secret is
 //! read. A paid session records one payment on its invoice, once however
@@ -10,15 +11,11 @@
 //! invoice: a paid invoice takes no further payment.
 
 use lambda_http::http::{HeaderValue, StatusCode, header};
-use portal_domain::interaction::NotificationKind;
-use portal_domain::payment::{Gateway, Payment, PaymentReference};
-use portal_domain::ports::{PaymentRecord, Recorded, StoreError};
-use portal_domain::{ActivityKind, Money};
+use portal_app::payments;
+use portal_domain::payment::Gateway;
+use portal_domain::ports::StoreError;
 use portal_payments::stripe::{self, StripeEvent};
-use portal_web::{AppState, Body, Request, Response, WebError, actions, http, respond};
-
-/// Re-reads of an invoice that kept changing under a confirmation.
-const ATTEMPTS: usize = 5;
+use portal_web::{AppState, Body, Request, Response, WebError, http, respond};
 
 /// Serves `POST /webhooks/stripe`.
 pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
@@ -74,8 +71,21 @@ pub async fn receive(state: &AppState, request: &Request) -> Result<&'static str
     let signature = http::header_str(request, header::HeaderName::from_static("stripe-signature"));
     stripe::verify_signature(signature, body, secrets, state.clock.now()).map_err(Refusal::BadSignature)?;
     match stripe::parse_event(body).map_err(Refusal::Malformed)? {
-        StripeEvent::Paid { event, session, amount } => settle(state, &event, &session, amount).await,
-        StripeEvent::Failed { event, session } => note_failure(state, &event, &session).await,
+        StripeEvent::Paid { event, session, amount } => {
+            let settled =
+                payments::settle_checkout(state.store.as_ref(), state.stamps(), Gateway::Stripe, &session, amount)
+                    .await
+                    .map_err(|e| Refusal::Fault(e.into()))?;
+            tracing::info!(event, session = session.as_str(), outcome = settled.describe(), "paid checkout");
+            Ok(settled.describe())
+        }
+        StripeEvent::Failed { event, session } => {
+            let noted = payments::note_failed_checkout(state.store.as_ref(), state.stamps(), Gateway::Stripe, &session)
+                .await
+                .map_err(|e| Refusal::Fault(e.into()))?;
+            tracing::info!(event, session = session.as_str(), outcome = noted.describe(), "failed checkout");
+            Ok(noted.describe())
+        }
         StripeEvent::AwaitingPayment { event, session } => {
             tracing::info!(event, session = session.as_str(), "checkout completed; payment still pending");
             Ok("awaiting payment")
@@ -85,112 +95,4 @@ pub async fn receive(state: &AppState, request: &Request) -> Result<&'static str
             Ok("ignored")
         }
     }
-}
-
-/// Applies a paid session's amount to its invoice, once.
-async fn settle(
-    state: &AppState,
-    event: &str,
-    session: &PaymentReference,
-    amount: Money,
-) -> Result<&'static str, Refusal> {
-    let Some(checkout) = state.store.checkout(Gateway::Stripe, session).await? else {
-        tracing::warn!(event, session = session.as_str(), "payment for a session the portal did not open; ignored");
-        return Ok("unknown session");
-    };
-    for _ in 0..ATTEMPTS {
-        let Some(invoice) = state.store.document(&checkout.invoice).await? else {
-            tracing::error!(event, invoice = %checkout.invoice, "paid session names a missing invoice");
-            return Ok("unknown invoice");
-        };
-        let (settings, contact) = tokio::join!(state.business_settings(), state.store.contact(&invoice.contact_id));
-        let (settings, contact) = (settings?, contact?);
-        let contact =
-            contact.ok_or_else(|| WebError::Internal(format!("invoice {} names a missing contact", invoice.id)))?;
-        let key = format!("{}#{}", Gateway::Stripe.slug(), session.as_str());
-        let record = match invoice.apply_payment(amount) {
-            Ok(applied) => {
-                let mut updated = invoice.clone();
-                updated.status = applied.status;
-                updated.paid_minor = applied.paid_minor;
-                updated.content_version += 1;
-                let payment = Payment {
-                    invoice: invoice.id.clone(),
-                    gateway: Gateway::Stripe,
-                    reference: session.clone(),
-                    amount,
-                    at: state.clock.now(),
-                };
-                let mut notifications =
-                    actions::to_staff(state, &settings, NotificationKind::PaymentReceived, &invoice, None);
-                notifications.extend(actions::to_contact(
-                    state,
-                    &contact,
-                    NotificationKind::PaymentReceipt,
-                    &invoice,
-                    None,
-                ));
-                PaymentRecord {
-                    invoice: invoice.id.clone(),
-                    key,
-                    payment: Some(payment),
-                    document: Some(updated),
-                    events: vec![actions::event(state, &invoice, ActivityKind::PaymentReceived { amount })],
-                    notifications,
-                }
-            }
-            Err(refusal) => {
-                tracing::warn!(event, invoice = %invoice.id, cause = %refusal, "payment not applied");
-                PaymentRecord {
-                    invoice: invoice.id.clone(),
-                    key,
-                    payment: None,
-                    document: None,
-                    events: vec![actions::event(
-                        state,
-                        &invoice,
-                        ActivityKind::PaymentRefused { reason: refusal.to_string() },
-                    )],
-                    notifications: actions::to_staff(
-                        state,
-                        &settings,
-                        NotificationKind::PaymentNeedsAttention,
-                        &invoice,
-                        None,
-                    ),
-                }
-            }
-        };
-        match state.store.record_payment(&record).await {
-            Ok(Recorded::Now) => {
-                tracing::info!(event, invoice = %invoice.id, applied = record.payment.is_some(), "payment recorded");
-                return Ok(if record.payment.is_some() { "recorded" } else { "refused for staff" });
-            }
-            Ok(Recorded::Before) => return Ok("already recorded"),
-            // The invoice changed between our read and our write: decide again.
-            Err(StoreError::Conflict(_)) => continue,
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Err(Refusal::Fault(WebError::Internal(format!("invoice {} kept changing", checkout.invoice))))
-}
-
-/// Notes on the invoice, once, that a delayed payment failed.
-async fn note_failure(state: &AppState, event: &str, session: &PaymentReference) -> Result<&'static str, Refusal> {
-    let Some(checkout) = state.store.checkout(Gateway::Stripe, session).await? else {
-        tracing::warn!(event, session = session.as_str(), "failure for a session the portal did not open; ignored");
-        return Ok("unknown session");
-    };
-    let Some(invoice) = state.store.document(&checkout.invoice).await? else { return Ok("unknown invoice") };
-    let record = PaymentRecord {
-        invoice: invoice.id.clone(),
-        key: format!("{}#{}#failed", Gateway::Stripe.slug(), session.as_str()),
-        payment: None,
-        document: None,
-        events: vec![actions::event(state, &invoice, ActivityKind::PaymentFailed)],
-        notifications: Vec::new(),
-    };
-    state.store.record_payment(&record).await?;
-    tracing::info!(event, invoice = %invoice.id, "payment failed at the gateway");
-    Ok("failure noted")
 }

@@ -421,6 +421,7 @@ impl Bench {
             paid_minor: 0,
             access_link: AccessLink { nonce: tokens::new_link_nonce(), expires_at: None },
             content_version: 1,
+            revision: 0,
             acceptance: None,
             rejection: None,
             supplier_confirmation: None,

@@ -291,6 +291,7 @@ fn build(state: &AppState, spec: &Spec, contact: &Contact, today: Date) -> (Docu
         paid_minor: 0,
         access_link: AccessLink { nonce: portal_web::tokens::new_link_nonce(), expires_at: None },
         content_version: 1,
+        revision: 0,
         acceptance: None,
         rejection: None,
         supplier_confirmation: None,

@@ -9,9 +9,9 @@ use portal_domain::interaction::{Comment, Notification, NotificationId, OutboxEn
 use portal_domain::payment::{Checkout, Gateway, Payment, PaymentReference};
 use portal_domain::ports::{
     ActivityStore, CartOwner, CatalogQuery, CatalogSection, CatalogStore, Claim, CommentStore, ContactStore,
-    DocumentChange, DocumentListQuery, DocumentStore, LoginToken, LoginTokenStore, NewOrder, OrderStore, OutboxStore,
-    Page, PaymentRecord, PaymentStore, Recorded, SettingsStore, StaffStore, StoreError, StoreResult, StoredCart,
-    Versioned,
+    DocumentChange, DocumentListQuery, DocumentStore, DocumentUpdate, LoginToken, LoginTokenStore, NewOrder,
+    OrderStore, OutboxStore, Page, PaymentRecord, PaymentStore, Recorded, SettingsStore, StaffStore, StoreError,
+    StoreResult, StoredCart, Versioned,
 };
 use portal_domain::staff::{ApiKey, ApiKeyId, IdempotentRequest};
 use portal_domain::{
@@ -58,9 +58,20 @@ fn map_err(error: TableError) -> StoreError {
     }
 }
 
+/// A new document's first revision.
+const FIRST_REVISION: u32 = 1;
+
+/// A stored document, with the revision its item carries.
+fn stored_document(item: &Item) -> StoreResult<Document> {
+    let mut document: Document = from_json(&item.data)?;
+    document.revision = u32::try_from(item.version)
+        .map_err(|_| StoreError::Corrupt(format!("revision {} out of range", item.version)))?;
+    Ok(document)
+}
+
 /// The items of a document: the entity (with its two list positions) and the
 /// summary the indexes project.
-fn document_item(document: &Document) -> StoreResult<Item> {
+fn document_item(document: &Document, revision: u32) -> StoreResult<Item> {
     let summary = document.summary();
     let mut item = Item::new(keys::document(&document.id), to_json(document)?);
     item.gsi1 =
@@ -73,9 +84,18 @@ fn document_item(document: &Document) -> StoreResult<Item> {
         &document.id,
     ));
     item.summary = Some(to_json(&summary)?);
-    // The content version is the item's optimistic-locking version.
-    item.version = u64::from(document.content_version);
+    // The revision is the item's optimistic-locking version.
+    item.version = u64::from(revision);
     Ok(item)
+}
+
+/// The write of an updated document, conditioned on the revision it was read at.
+fn update_write(update: &DocumentUpdate) -> StoreResult<Write> {
+    let document = update.document();
+    Ok(Write::Put {
+        item: document_item(document, document.revision)?,
+        condition: Condition::VersionIs(u64::from(update.expected_revision())),
+    })
 }
 
 fn outbox_item(entry: &OutboxEntry, version: u64) -> StoreResult<Item> {
@@ -205,11 +225,12 @@ impl ContactStore for TableStore {
 impl DocumentStore for TableStore {
     async fn document(&self, id: &DocumentId) -> StoreResult<Option<Document>> {
         let item = self.table.get(&keys::document(id)).await.map_err(map_err)?;
-        item.map(|i| from_json(&i.data)).transpose()
+        item.as_ref().map(stored_document).transpose()
     }
 
     async fn create_document(&self, document: &Document, events: &[ActivityEvent]) -> StoreResult<()> {
-        let mut writes = vec![Write::Put { item: document_item(document)?, condition: Condition::NotExists }];
+        let mut writes =
+            vec![Write::Put { item: document_item(document, FIRST_REVISION)?, condition: Condition::NotExists }];
         for event in events {
             writes.push(Write::Put { item: activity_item(event)?, condition: Condition::NotExists });
         }
@@ -255,16 +276,14 @@ impl DocumentStore for TableStore {
     }
 
     async fn apply_change(&self, change: &DocumentChange) -> StoreResult<()> {
-        let expected = u64::from(change.document.content_version.saturating_sub(1));
-        let mut writes =
-            vec![Write::Put { item: document_item(&change.document)?, condition: Condition::VersionIs(expected) }];
+        let mut writes = vec![update_write(&change.update)?];
         for event in &change.events {
             writes.push(Write::Put { item: activity_item(event)?, condition: Condition::NotExists });
         }
         writes.extend(new_outbox_items(&change.notifications)?);
         self.table.transact(writes).await.map_err(|e| match e {
             TableError::ConditionFailed { .. } => {
-                StoreError::Conflict(format!("document {} changed since it was read", change.document.id))
+                StoreError::Conflict(format!("document {} changed since it was read", change.document().id))
             }
             other => map_err(other),
         })
@@ -700,12 +719,13 @@ impl OrderStore for TableStore {
             let (sequence, version) = self.sequence(year).await?;
             let next = sequence.last + 1;
             let mut document = order.document.clone();
+            document.revision = FIRST_REVISION;
             document.number = number(year, next);
             document.id = DocumentId::parse(&format!("d-{}", document.number.as_str().to_lowercase()))
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let mut writes = vec![
                 Self::sequence_write(year, next, version)?,
-                Write::Put { item: document_item(&document)?, condition: Condition::NotExists },
+                Write::Put { item: document_item(&document, FIRST_REVISION)?, condition: Condition::NotExists },
                 Write::Delete {
                     key: keys::cart(&order.cart.contact, &order.cart.session),
                     condition: Condition::VersionIs(order.cart_version),
@@ -773,9 +793,8 @@ impl PaymentStore for TableStore {
         // repeat is recognised by its position.
         let marker = Item::new(keys::payment_record(&record.invoice, &record.key), to_json(&record.payment)?);
         let mut writes = vec![Write::Put { item: marker, condition: Condition::NotExists }];
-        if let Some(document) = &record.document {
-            let expected = u64::from(document.content_version.saturating_sub(1));
-            writes.push(Write::Put { item: document_item(document)?, condition: Condition::VersionIs(expected) });
+        if let Some(update) = &record.document {
+            writes.push(update_write(update)?);
         }
         for event in &record.events {
             writes.push(Write::Put { item: activity_item(event)?, condition: Condition::NotExists });

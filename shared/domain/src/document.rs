@@ -343,9 +343,15 @@ pub struct Document {
     /// Sum of the payments received (invoices).
     pub paid_minor: i64,
     pub access_link: AccessLink,
-    /// Bumped on every change of what the document shows (PDF cache key, and
-    /// the optimistic lock of every change).
+    /// Bumped when what the document shows changes (lines, dates, status,
+    /// payments, answers): the PDF cache key, and the version a contact's
+    /// answer was given to. Changing the access link leaves it alone.
     pub content_version: u32,
+    /// The stored revision, bumped on every write: the optimistic lock. Kept
+    /// by the store beside the document, not in its JSON; 0 for a document
+    /// never stored. Only [`crate::ports::DocumentUpdate`] moves it on.
+    #[serde(skip)]
+    pub revision: u32,
     /// Quotes: who accepted, when, and which version.
     #[serde(default)]
     pub acceptance: Option<crate::interaction::Acceptance>,
@@ -434,6 +440,49 @@ impl Document {
         today: Date,
     ) -> Result<DocumentStatus, TransitionError> {
         next_status(self.kind, self.status, action, actor, self.is_expired(today))
+    }
+
+    /// Whether `other` shows what this document shows: everything but the
+    /// access link and the two versions. Destructured field by field, so a
+    /// new field cannot be added without deciding whether it is content.
+    pub fn shows_same_as(&self, other: &Document) -> bool {
+        let Document {
+            id,
+            kind,
+            number,
+            contact_id,
+            status,
+            issue_date,
+            due_date,
+            valid_until,
+            currency,
+            lines,
+            recargo,
+            notes,
+            paid_minor,
+            access_link: _,
+            content_version: _,
+            revision: _,
+            acceptance,
+            rejection,
+            supplier_confirmation,
+        } = self;
+        *id == other.id
+            && *kind == other.kind
+            && *number == other.number
+            && *contact_id == other.contact_id
+            && *status == other.status
+            && *issue_date == other.issue_date
+            && *due_date == other.due_date
+            && *valid_until == other.valid_until
+            && *currency == other.currency
+            && *lines == other.lines
+            && *recargo == other.recargo
+            && *notes == other.notes
+            && *paid_minor == other.paid_minor
+            && *acceptance == other.acceptance
+            && *rejection == other.rejection
+            && *supplier_confirmation == other.supplier_confirmation
     }
 
     pub fn summary(&self) -> DocumentSummary {

@@ -215,6 +215,7 @@ mod tests {
             paid_minor: paid,
             access_link: AccessLink { nonce: LinkNonce("n".into()), expires_at: None },
             content_version: 1,
+            revision: 0,
             acceptance: None,
             rejection: None,
             supplier_confirmation: None,

@@ -87,6 +87,7 @@ mod tests {
             paid_minor: 0,
             access_link: AccessLink { nonce: LinkNonce("n".into()), expires_at: None },
             content_version: 1,
+            revision: 0,
             acceptance: None,
             rejection: None,
             supplier_confirmation: None,

@@ -74,14 +74,54 @@ pub trait ContactStore: Send + Sync {
     async fn update_contact(&self, before: &Contact, after: &Contact) -> StoreResult<()>;
 }
 
+/// A stored document replaced by an edited copy, written only if nobody
+/// wrote it since it was read. Built only by [`DocumentUpdate::edit`], the one
+/// place both versions move: the revision (the optimistic lock) on every
+/// write, the content version only when what the document shows changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentUpdate {
+    document: Document,
+    expected_revision: u32,
+}
+
+impl DocumentUpdate {
+    /// `read` as stored, changed by `edit`.
+    pub fn edit(read: &Document, edit: impl FnOnce(&mut Document)) -> Self {
+        let mut edited = read.clone();
+        edit(&mut edited);
+        edited.revision = read.revision + 1;
+        edited.content_version =
+            if read.shows_same_as(&edited) { read.content_version } else { read.content_version + 1 };
+        DocumentUpdate { document: edited, expected_revision: read.revision }
+    }
+
+    /// The document as it will be stored.
+    pub fn document(&self) -> &Document {
+        &self.document
+    }
+
+    /// The revision the stored document must still be at.
+    pub fn expected_revision(&self) -> u32 {
+        self.expected_revision
+    }
+
+    pub fn into_document(self) -> Document {
+        self.document
+    }
+}
+
 /// A change to a document and everything it causes, stored in one atomic write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentChange {
-    /// The document as it must be stored, its `content_version` one above the
-    /// version the change was decided on (the optimistic lock).
-    pub document: Document,
+    pub update: DocumentUpdate,
     pub events: Vec<ActivityEvent>,
     pub notifications: Vec<Notification>,
+}
+
+impl DocumentChange {
+    pub fn document(&self) -> &Document {
+        self.update.document()
+    }
 }
 
 /// A notification claimed for delivery by one consumer.
@@ -95,7 +135,8 @@ pub struct Claim {
 #[async_trait]
 pub trait DocumentStore: Send + Sync {
     async fn document(&self, id: &DocumentId) -> StoreResult<Option<Document>>;
-    /// Creates a document with its first activity events in one atomic write.
+    /// Creates a document with its first activity events in one atomic write,
+    /// at revision 1 (`Conflict` if the id is taken).
     async fn create_document(&self, document: &Document, events: &[ActivityEvent]) -> StoreResult<()>;
     async fn list_documents(&self, query: &DocumentListQuery) -> StoreResult<Page<DocumentSummary>>;
     /// A contact's open documents of a kind, earliest key date first, at most `limit`.
@@ -266,8 +307,8 @@ pub struct PaymentRecord {
     /// the same confirmation delivered again finds it and writes nothing.
     pub key: String,
     pub payment: Option<Payment>,
-    /// The invoice after the payment, conditioned on the version it was read at.
-    pub document: Option<Document>,
+    /// The invoice after the payment, conditioned on the revision it was read at.
+    pub document: Option<DocumentUpdate>,
     pub events: Vec<ActivityEvent>,
     pub notifications: Vec<Notification>,
 }

@@ -182,6 +182,7 @@ fn invoice(variant: usize) -> Document {
         paid_minor: 0,
         access_link: AccessLink { nonce: LinkNonce("n".into()), expires_at: None },
         content_version: 1,
+        revision: 0,
         acceptance: None,
         rejection: None,
         supplier_confirmation: None,

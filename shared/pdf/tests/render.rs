@@ -87,6 +87,7 @@ fn document(kind: DocumentKind, lines: Vec<Line>) -> Document {
         paid_minor: 0,
         access_link: AccessLink { nonce: LinkNonce("n".into()), expires_at: None },
         content_version: 1,
+        revision: 0,
         acceptance: None,
         rejection: None,
         supplier_confirmation: None,

@@ -1,6 +1,6 @@
-//! What every document action shares: parsing the request once (route, form,
-//! CSRF), deciding who acts, and building the events and notifications an
-//! action writes in the same atomic change.
+//! What every document action shares at the HTTP edge: parsing the request
+//! once (route, form, CSRF), deciding who acts, and telling the contact why
+//! the use case refused.
 
 use crate::auth::{self, DocumentAccessor};
 use crate::csrf;
@@ -9,8 +9,9 @@ use crate::http;
 use crate::routes::{Route, url};
 use crate::state::AppState;
 use lambda_http::{Body, Request, Response};
-use portal_domain::interaction::{Comment, Notification, NotificationId, NotificationKind, Origin};
-use portal_domain::{ActivityEvent, ActivityKind, BusinessSettings, Contact, Document, DocumentId, DocumentKind};
+use portal_app::answers::{AnswerError, OnDocument};
+use portal_domain::interaction::Origin;
+use portal_domain::{BusinessSettings, Contact, Document, DocumentId, DocumentKind};
 use std::collections::HashMap;
 
 /// A verified request to act on a document.
@@ -39,14 +40,33 @@ impl ActionRequest {
         self.form.get(name).map(String::as_str).unwrap_or_default()
     }
 
-    /// The answer was given to the content now stored: the form carries the
-    /// content version its page showed, so an edit in between (new lines, a
-    /// new price) is never accepted unseen.
-    pub fn require_seen_version(&self) -> Result<(), WebError> {
-        match self.field(VERSION_FIELD).trim().parse::<u32>() {
-            Ok(seen) if seen == self.document.content_version => Ok(()),
-            _ => Err(self.refuse(Problem::DocumentChanged)),
+    /// The action as the use cases take it: who acts, from where, on what
+    /// they were shown (the content version the form carries).
+    pub fn on_document(&self) -> OnDocument<'_> {
+        OnDocument {
+            document: self.document.clone(),
+            actor: self.accessor.actor(&self.document),
+            origin: self.origin(),
+            contact: &self.contact,
+            settings: &self.settings,
+            seen_version: self.field(VERSION_FIELD).trim().parse().ok(),
         }
+    }
+
+    /// What the contact is told when an answer is not recorded.
+    pub fn refuse_answer(&self, error: AnswerError) -> WebError {
+        let problem = match error {
+            AnswerError::NotPermitted => return Problem::NotFound.into(),
+            AnswerError::Expired => Problem::QuoteExpired,
+            AnswerError::AlreadyAnswered if self.document.kind == DocumentKind::PurchaseOrder => {
+                Problem::AlreadyConfirmed
+            }
+            AnswerError::AlreadyAnswered => Problem::AlreadyAnswered,
+            AnswerError::Unavailable => Problem::ActionUnavailable,
+            AnswerError::DocumentChanged => Problem::DocumentChanged,
+            AnswerError::Write(error) => return error.into(),
+        };
+        self.refuse(problem)
     }
 }
 
@@ -77,72 +97,9 @@ pub async fn prepare(
         };
     };
     let accessor = auth::document_accessor(state, request, &document).await?;
-    let (settings, contact) = tokio::join!(state.business_settings(), state.store.contact(&document.contact_id));
-    let contact =
-        contact?.ok_or_else(|| WebError::Internal(format!("document {} names a missing contact", document.id)))?;
-    Ok(ActionRequest { document, accessor, contact, settings: settings?, form })
-}
-
-/// An activity event on `document` now.
-pub fn event(state: &AppState, document: &Document, kind: ActivityKind) -> ActivityEvent {
-    ActivityEvent {
-        id: state.ids.new_id(),
-        document_id: document.id.clone(),
-        document_kind: document.kind,
-        document_number: document.number.clone(),
-        contact_id: document.contact_id.clone(),
-        at: state.clock.now(),
-        kind,
-    }
-}
-
-fn notification(
-    state: &AppState,
-    kind: NotificationKind,
-    document: &Document,
-    to: &portal_domain::EmailAddress,
-    locale: portal_domain::Locale,
-    comment: Option<&Comment>,
-) -> Option<Notification> {
-    Some(Notification {
-        id: NotificationId::parse(&state.ids.new_id()).ok()?,
-        kind,
-        document_id: document.id.clone(),
-        to: to.clone(),
-        locale,
-        comment: comment.cloned(),
-        created_at: state.clock.now(),
-    })
-}
-
-/// One notification per staff address, in the business's language.
-pub fn to_staff(
-    state: &AppState,
-    settings: &BusinessSettings,
-    kind: NotificationKind,
-    document: &Document,
-    comment: Option<&Comment>,
-) -> Vec<Notification> {
-    settings
-        .staff_emails
-        .iter()
-        .filter_map(|to| notification(state, kind, document, to, settings.default_locale, comment))
-        .collect()
-}
-
-/// A notification to the contact's first address, in their language.
-pub fn to_contact(
-    state: &AppState,
-    contact: &Contact,
-    kind: NotificationKind,
-    document: &Document,
-    comment: Option<&Comment>,
-) -> Vec<Notification> {
-    contact
-        .primary_email()
-        .and_then(|to| notification(state, kind, document, to, contact.locale, comment))
-        .into_iter()
-        .collect()
+    let (settings, contact) =
+        tokio::join!(state.business_settings(), portal_app::write::owner(state.store.as_ref(), &document));
+    Ok(ActionRequest { document, accessor, contact: contact?, settings: settings?, form })
 }
 
 /// Back to the document after an action (POST → redirect → GET).

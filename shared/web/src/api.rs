@@ -7,6 +7,8 @@ use crate::state::AppState;
 use crate::tokens;
 use lambda_http::http::{HeaderValue, StatusCode, header};
 use lambda_http::{Body, Request, Response};
+use portal_app::payments::TransferError;
+use portal_app::staff_documents::{CreateError, LinkError, TransitionRefused, UpdateError};
 use portal_domain::ports::StoreError;
 use portal_domain::staff::{ApiKey, IdempotentRequest, StoredResponse};
 use serde::Serialize;
@@ -87,6 +89,115 @@ impl From<StoreError> for ApiError {
             },
             other => ApiError::internal(other.to_string()),
         }
+    }
+}
+
+impl From<portal_app::WriteError> for ApiError {
+    fn from(error: portal_app::WriteError) -> Self {
+        match error {
+            portal_app::WriteError::Missing(_) => ApiError::not_found("document"),
+            portal_app::WriteError::KeptChanging(id) => ApiError {
+                cause: Some(format!("document {id} kept changing")),
+                ..ApiError::conflict("version_mismatch", "The document kept changing; retry.")
+            },
+            portal_app::WriteError::Store(error) => error.into(),
+            other => ApiError::internal(other.to_string()),
+        }
+    }
+}
+
+impl From<CreateError> for ApiError {
+    fn from(error: CreateError) -> Self {
+        match error {
+            CreateError::NoSuchContact => ApiError::invalid("contact_id", "No contact with this id."),
+            CreateError::WrongRole => ApiError::invalid(
+                "contact_id",
+                "Sales documents go to customers and purchase orders to suppliers; change the contact's role first.",
+            ),
+            CreateError::StatusNotOfKind => {
+                ApiError::invalid("status", "This status does not exist for this kind of document.")
+            }
+            CreateError::PaidOutOfRange => {
+                ApiError::invalid("paid_minor", "Only invoices carry a paid amount, from 0 to their total.")
+            }
+            CreateError::Exists(cause) => ApiError {
+                cause: Some(cause),
+                ..ApiError::conflict("document_exists", "A document with this id already exists.")
+            },
+            CreateError::Write(error) => error.into(),
+        }
+    }
+}
+
+impl From<UpdateError> for ApiError {
+    fn from(error: UpdateError) -> Self {
+        match error {
+            UpdateError::VersionMismatch { .. } => ApiError {
+                cause: Some(error.to_string()),
+                ..ApiError::conflict("version_mismatch", "The document changed meanwhile; read it again and retry.")
+            },
+            UpdateError::Locked => ApiError::conflict(
+                "document_locked",
+                "The document was answered, paid or closed; issue a new one (or a credit note) instead.",
+            ),
+            UpdateError::Write(error) => error.into(),
+        }
+    }
+}
+
+impl From<TransitionRefused> for ApiError {
+    fn from(error: TransitionRefused) -> Self {
+        match error {
+            TransitionRefused::NotAllowed => {
+                ApiError::conflict("transition_not_allowed", "The document's kind and status do not allow this change.")
+            }
+            TransitionRefused::Write(error) => error.into(),
+        }
+    }
+}
+
+impl From<LinkError> for ApiError {
+    fn from(error: LinkError) -> Self {
+        match error {
+            LinkError::ExpiryNotInFuture => {
+                ApiError::invalid("expires_at", "The expiry must be in the future (or null for never).")
+            }
+            LinkError::Write(error) => error.into(),
+        }
+    }
+}
+
+impl From<TransferError> for ApiError {
+    fn from(error: TransferError) -> Self {
+        match error {
+            TransferError::InTheFuture => ApiError::invalid("received_at", "A transfer cannot arrive in the future."),
+            TransferError::NotPayable => {
+                ApiError::conflict("not_payable", "The document is not an invoice waiting for payment.")
+            }
+            TransferError::MoreThanDue { due } => {
+                ApiError::invalid("amount_minor", format!("The amount is more than the {due} (minor units) still due."))
+            }
+            TransferError::InvalidAmount(refusal) => ApiError::invalid("amount_minor", refusal.to_string()),
+            TransferError::Write(error) => error.into(),
+        }
+    }
+}
+
+/// A document's current access link, as the API and the staff pages show it.
+#[derive(Debug, Serialize)]
+pub struct LinkView {
+    pub url: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub expires_at: Option<time::OffsetDateTime>,
+    pub usable: bool,
+}
+
+pub fn link_view(state: &AppState, document: &portal_domain::Document) -> LinkView {
+    let token = state.keys.document_link_token(&document.id, &document.access_link.nonce);
+    LinkView {
+        url: format!("{}{}", state.config.public_url, crate::routes::url::document_link(&token)),
+        expires_at: document.access_link.expires_at,
+        usable: document.access_link.is_usable(state.clock.now()),
     }
 }
 

@@ -290,3 +290,13 @@ impl From<StoreError> for WebError {
         }
     }
 }
+
+impl From<portal_app::WriteError> for WebError {
+    fn from(error: portal_app::WriteError) -> Self {
+        match error {
+            portal_app::WriteError::Missing(_) => WebError::Problem(Problem::NotFound),
+            portal_app::WriteError::Store(error) => error.into(),
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}

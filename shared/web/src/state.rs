@@ -158,6 +158,11 @@ impl AppState {
         ))
     }
 
+    /// The clock and id generator use cases stamp their records with.
+    pub fn stamps(&self) -> portal_app::Stamps<'_> {
+        portal_app::Stamps::new(self.clock.as_ref(), self.ids.as_ref())
+    }
+
     /// Stripe Checkout, when this function holds Stripe's API key.
     pub fn stripe_checkout(&self) -> Option<&Arc<dyn CheckoutGateway>> {
         let checkout = self.checkout.as_ref()?;

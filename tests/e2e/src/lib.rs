@@ -421,9 +421,9 @@ pub async fn store_staff_reply(
         body: CommentBody::parse(body).unwrap(),
         at: state.clock.now(),
     };
-    let event = portal_web::actions::event(state, &document, portal_domain::ActivityKind::Commented);
-    let owed =
-        portal_web::actions::to_contact(state, &contact, NotificationKind::StaffReplied, &document, Some(&comment));
+    let stamps = state.stamps();
+    let event = stamps.event(&document, portal_domain::ActivityKind::Commented);
+    let owed = stamps.to_contact(&contact, NotificationKind::StaffReplied, &document, Some(&comment));
     state.store.add_comment(&comment, &event, &owed).await.unwrap();
     contact
 }

@@ -2,6 +2,7 @@
 //! each applied once, each owed email delivered once, bad input changing nothing.
 
 use portal_dev_server::demo;
+use portal_domain::ports::{DocumentChange, DocumentUpdate};
 use portal_domain::{DocumentId, DocumentStatus};
 use portal_e2e::{Browser, TestApp};
 
@@ -242,11 +243,9 @@ async fn an_answer_to_a_page_shown_before_the_quote_changed_is_refused() {
     let page = browser.get("/documents/quotes/d-p2026-0040").await;
     // Staff edit the quote (a higher price) after the contact opened it.
     let store = &app.state().store;
-    let mut edited = store.document(&DocumentId::parse("d-p2026-0040").unwrap()).await.unwrap().unwrap();
-    edited.lines[0].unit_price_minor += 10_000;
-    edited.content_version += 1;
-    let change = portal_domain::ports::DocumentChange { document: edited, events: vec![], notifications: vec![] };
-    store.apply_change(&change).await.unwrap();
+    let read = store.document(&DocumentId::parse("d-p2026-0040").unwrap()).await.unwrap().unwrap();
+    let update = DocumentUpdate::edit(&read, |edited| edited.lines[0].unit_price_minor += 10_000);
+    store.apply_change(&DocumentChange { update, events: vec![], notifications: vec![] }).await.unwrap();
 
     let stale = [("csrf", page.csrf()), ("version", page.hidden("version")), ("signer", "Ana López".to_string())];
     let stale: Vec<(&str, &str)> = stale.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -75,6 +75,7 @@ fn invoice(n: usize, contact: &str, today: time::Date) -> Document {
         paid_minor: 0,
         access_link: AccessLink { nonce: LinkNonce(format!("n{n}")), expires_at: None },
         content_version: 1,
+        revision: 0,
         acceptance: None,
         rejection: None,
         supplier_confirmation: None,

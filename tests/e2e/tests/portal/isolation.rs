@@ -111,6 +111,7 @@ async fn seed(state: &AppState) -> Vec<Owner> {
                 paid_minor: 0,
                 access_link: AccessLink { nonce: tokens::new_link_nonce(), expires_at: None },
                 content_version: 1,
+                revision: 0,
                 acceptance: None,
                 rejection: None,
                 supplier_confirmation: None,
