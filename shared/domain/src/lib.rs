@@ -19,6 +19,8 @@ pub mod ports;
 pub mod settings;
 pub mod staff;
 pub mod tax;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
 pub mod totals;
 
 pub use activity::{ActivityEvent, ActivityKind};

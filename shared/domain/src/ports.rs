@@ -487,3 +487,34 @@ pub trait Clock: Send + Sync {
 pub trait IdGenerator: Send + Sync {
     fn new_id(&self) -> String;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit;
+
+    #[test]
+    fn every_write_moves_the_revision_and_only_a_visible_change_the_content_version() {
+        let mut stored = testkit::document("q1", crate::DocumentKind::Quote, "c1");
+        stored.revision = 4;
+        stored.content_version = 2;
+
+        let rotated = DocumentUpdate::edit(&stored, |d| d.access_link.nonce = crate::LinkNonce("new".into()));
+        assert_eq!(rotated.expected_revision(), 4, "conditioned on the revision read");
+        assert_eq!(rotated.document().revision, 5);
+        assert_eq!(rotated.document().content_version, 2, "a new link shows nothing new");
+
+        let expiring =
+            DocumentUpdate::edit(&stored, |d| d.access_link.expires_at = Some(time::OffsetDateTime::UNIX_EPOCH));
+        assert_eq!((expiring.document().revision, expiring.document().content_version), (5, 2));
+
+        let repriced = DocumentUpdate::edit(&stored, |d| d.lines[0].unit_price_minor += 1);
+        assert_eq!((repriced.document().revision, repriced.document().content_version), (5, 3));
+
+        let answered = DocumentUpdate::edit(&stored, |d| d.status = crate::DocumentStatus::Accepted);
+        assert_eq!(answered.document().content_version, 3, "a new status is shown");
+
+        let untouched = DocumentUpdate::edit(&stored, |_| {});
+        assert_eq!((untouched.document().revision, untouched.document().content_version), (5, 2));
+    }
+}

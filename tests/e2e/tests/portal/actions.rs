@@ -237,6 +237,32 @@ async fn comments_are_kept_escaped_bounded_and_mailed_to_staff() {
 }
 
 #[tokio::test]
+async fn a_quote_opened_before_staff_rotated_its_link_is_still_accepted() {
+    let app = TestApp::spawn().await;
+    let browser = app.logged_in(demo::CUSTOMER_EMAIL).await;
+    let page = browser.get("/documents/quotes/d-p2026-0040").await;
+    let state = app.state();
+    let id = DocumentId::parse("d-p2026-0040").unwrap();
+    let before = state.store.document(&id).await.unwrap().unwrap();
+    // Staff send a fresh link to someone else while the contact reads the quote.
+    let edit = portal_app::staff_documents::LinkEdit::Rotate(portal_web::tokens::new_link_nonce());
+    let rotated =
+        portal_app::staff_documents::edit_link(state.store.as_ref(), state.stamps(), &id, edit).await.unwrap();
+    assert_eq!(rotated.content_version, before.content_version, "the quote shows the same, its PDF stays cached");
+
+    let done = browser
+        .post(
+            "/documents/quotes/d-p2026-0040/accept",
+            &[("csrf", &page.csrf()), ("version", &page.hidden("version")), ("signer", "Ana López")],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let stored = state.store.document(&id).await.unwrap().unwrap();
+    assert_eq!(stored.status, DocumentStatus::Accepted);
+    assert_eq!(stored.access_link.nonce, rotated.access_link.nonce, "the new link stands");
+}
+
+#[tokio::test]
 async fn an_answer_to_a_page_shown_before_the_quote_changed_is_refused() {
     let app = TestApp::spawn().await;
     let browser = app.logged_in(demo::CUSTOMER_EMAIL).await;
