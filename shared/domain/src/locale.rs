@@ -1,6 +1,6 @@
 //! Languages the portal speaks and the way each writes numbers, amounts and dates.
 
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -30,10 +30,15 @@ impl Locale {
         }
     }
 
-    /// `1.234,56 €` in Spanish, `€1,234.56` in English.
+    /// `1.234,56 €` in Spanish, `€1,234.56` in English, with the currency's decimals.
     pub fn format_money(&self, money: Money) -> String {
-        let number = self.format_minor(money.minor);
-        let symbol = money.currency.symbol();
+        self.format_amount(i128::from(money.minor), money.currency)
+    }
+
+    /// A sum of amounts (see [`crate::money::MoneySums`]) as [`Locale::format_money`] writes one.
+    pub fn format_amount(&self, minor: i128, currency: Currency) -> String {
+        let number = self.format_minor(minor, currency.minor_units());
+        let symbol = currency.symbol();
         match self {
             Locale::Es => format!("{number}\u{a0}{symbol}"),
             Locale::En => {
@@ -46,16 +51,21 @@ impl Locale {
         }
     }
 
-    /// An amount in minor units as a number with two decimals and grouping.
-    pub fn format_minor(&self, minor: i64) -> String {
+    /// An amount in minor units as a number with `decimals` decimals and grouping.
+    pub fn format_minor(&self, minor: i128, decimals: u8) -> String {
         let (group, decimal) = match self {
             Locale::Es => ('.', ','),
             Locale::En => (',', '.'),
         };
         let sign = if minor < 0 { "-" } else { "" };
         let abs = minor.unsigned_abs();
-        let units = group_thousands(abs / 100, group);
-        format!("{sign}{units}{decimal}{:02}", abs % 100)
+        let factor = 10u128.pow(u32::from(decimals));
+        let units = group_thousands(abs / factor, group);
+        if decimals == 0 {
+            format!("{sign}{units}")
+        } else {
+            format!("{sign}{units}{decimal}{:0width$}", abs % factor, width = usize::from(decimals))
+        }
     }
 
     /// A decimal with up to `scale` fraction digits, trailing zeros dropped (`2,5`).
@@ -91,7 +101,8 @@ impl Locale {
     }
 }
 
-fn group_thousands(mut value: u64, separator: char) -> String {
+fn group_thousands(value: impl Into<u128>, separator: char) -> String {
+    let mut value: u128 = value.into();
     let mut groups = Vec::new();
     loop {
         if value < 1000 {
@@ -118,7 +129,13 @@ mod tests {
         assert_eq!(Locale::En.format_money(amount), "€1,234.56");
         assert_eq!(Locale::Es.format_money(Money::new(-5, Currency::EUR)), "-0,05\u{a0}€");
         assert_eq!(Locale::En.format_money(Money::new(-123_456_789, Currency::EUR)), "-€1,234,567.89");
-        assert_eq!(Locale::Es.format_minor(100_000_000), "1.000.000,00");
+        assert_eq!(Locale::Es.format_minor(100_000_000, 2), "1.000.000,00");
+        let yen = Currency::parse("JPY").unwrap();
+        assert_eq!(Locale::Es.format_money(Money::new(1_500, yen)), "1.500\u{a0}JPY");
+        let dinar = Currency::parse("KWD").unwrap();
+        assert_eq!(Locale::En.format_money(Money::new(-1_234_500, dinar)), "-KWD1,234.500");
+        let beyond = 2 * i128::from(i64::MAX);
+        assert_eq!(Locale::Es.format_amount(beyond, Currency::EUR), "184.467.440.737.095.516,14\u{a0}€");
     }
 
     #[test]

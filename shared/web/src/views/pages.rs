@@ -5,6 +5,7 @@ use crate::i18n::{self, texts};
 use crate::routes::url;
 use maud::{Markup, html};
 use portal_domain::interaction::Comment;
+use portal_domain::money::MoneySums;
 use portal_domain::tax::format_percent;
 use portal_domain::{
     ActivityEvent, Actor, BusinessSettings, Capability, Contact, DisplayStatus, Document, DocumentAction,
@@ -108,17 +109,11 @@ pub fn login_confirm(locale: Locale, settings: &BusinessSettings, csrf: &str, to
 
 /// Sums amounts per currency: `1.200,00 €` or `1.200,00 € + $50.00`.
 fn sum_by_currency(locale: Locale, amounts: impl Iterator<Item = Money>) -> String {
-    let mut sums: Vec<Money> = Vec::new();
-    for amount in amounts {
-        match sums.iter_mut().find(|m| m.currency == amount.currency) {
-            Some(sum) => sum.minor += amount.minor,
-            None => sums.push(amount),
-        }
-    }
+    let sums: MoneySums = amounts.collect();
     if sums.is_empty() {
         return locale.format_money(Money::zero(portal_domain::Currency::EUR));
     }
-    sums.into_iter().map(|m| locale.format_money(m)).collect::<Vec<_>>().join(" + ")
+    sums.iter().map(|(currency, minor)| locale.format_amount(minor, currency)).collect::<Vec<_>>().join(" + ")
 }
 
 /// What the dashboard shows, gathered by the dashboard function.

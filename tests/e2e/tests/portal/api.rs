@@ -328,6 +328,32 @@ async fn documents_are_created_changed_with_their_version_and_voided() {
 }
 
 #[tokio::test]
+async fn the_largest_invoices_the_api_takes_add_up_exactly_on_the_dashboard() {
+    let app = TestApp::spawn().await;
+    let api = Api::with_new_key(&app).await;
+    // At every bound: 500 lines of 1,000,000 units at 100,000,000.00 € each,
+    // 63,100,000,000,000,000.00 € with IVA and Ana's recargo; two are beyond an i64.
+    let line = json!({ "description": "Máximo", "quantity": 1_000_000_000, "unit_price_minor": 10_000_000_000i64, "vat": 2100 });
+    for number in ["F2026-MAX1", "F2026-MAX2"] {
+        let mut invoice = invoice_for_ana(number);
+        invoice["lines"] = Value::Array(vec![line.clone(); 500]);
+        let created = api.post("/api/v1/documents", &invoice).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        assert_eq!(created.body["total_minor"], json!(6_310_000_000_000_000_000i64));
+    }
+    let contact = portal_domain::ContactId::parse(CUSTOMER_ID).unwrap();
+    let open = app.state().store.open_documents(&contact, portal_domain::DocumentKind::Invoice, 100).await.unwrap();
+    let owed: i128 = open.iter().map(|s| i128::from(s.amount_due.minor)).sum();
+    assert!(owed > i128::from(i64::MAX));
+    let expected = portal_domain::Locale::Es.format_amount(owed, portal_domain::Currency::EUR);
+
+    let browser = app.logged_in(CUSTOMER_EMAIL).await;
+    let dashboard = browser.get("/").await;
+    assert_eq!(dashboard.status, 200, "{}", dashboard.body);
+    assert!(dashboard.body.contains(&expected), "the dashboard owes {expected}");
+}
+
+#[tokio::test]
 async fn a_bank_transfer_marked_received_pays_the_invoice_once_and_sends_a_receipt() {
     let app = TestApp::spawn().await;
     let staff = Api::with_new_key(&app).await;
