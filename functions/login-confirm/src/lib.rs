@@ -5,10 +5,11 @@
 //! starts the session.
 
 use lambda_http::http::{Method, StatusCode};
+use portal_app::login::{self, SpendError};
 use portal_web::error::Problem;
 use portal_web::routes::url;
 use portal_web::views::pages;
-use portal_web::{AppState, Body, Request, Response, WebResult, auth, csrf, http, respond, tokens};
+use portal_web::{AppState, Body, Request, Response, WebError, WebResult, auth, csrf, http, respond, tokens};
 
 /// Serves `GET /login/confirm` and `POST /login/confirm`.
 pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
@@ -37,12 +38,19 @@ pub async fn confirm(state: &AppState, request: &Request) -> WebResult {
     let form = http::form(request)?;
     csrf::verify(state, request, &form)?;
     let token = form.get("token").filter(|t| tokens::is_random_token_shaped(t)).ok_or(Problem::LoginLinkInvalid)?;
-    let spent = state.store.spend_login_token(&tokens::digest_hex(token), state.clock.now()).await?;
-    let login = spent.ok_or(Problem::LoginLinkSpent)?;
-    let contact =
-        state.store.contact(&login.contact_id).await?.filter(|c| c.portal_access).ok_or(Problem::AccessDisabled)?;
+    let contact = login::spend_contact_link(state.store.as_ref(), state.stamps(), &tokens::LinkTokens, token)
+        .await
+        .map_err(spend_refused)?;
     let mut response = http::see_other(&url::dashboard());
     auth::start_session(state, &mut response, &contact);
-    tracing::info!(contact = %contact.id, "contact logged in");
     Ok(response)
+}
+
+/// What a link that cannot be spent shows.
+pub fn spend_refused(error: SpendError) -> WebError {
+    match error {
+        SpendError::Spent => Problem::LoginLinkSpent.into(),
+        SpendError::AccessDisabled => Problem::AccessDisabled.into(),
+        SpendError::Write(error) => error.into(),
+    }
 }

@@ -8,18 +8,18 @@
 //! with the staff API (`portal_app::staff_documents`, `portal_app::payments`).
 
 use lambda_http::http::{Method, StatusCode};
+use portal_app::login::{self, Audience, LinkReader, LinkRequestError, SpendError};
 use portal_app::payments::{self, TransferReceived};
 use portal_app::staff_documents::{self, LinkEdit};
 use portal_domain::interaction::CommentBody;
 use portal_domain::payment::PaymentReference;
-use portal_domain::ports::OutgoingMail;
 use portal_domain::{DocumentId, EmailAddress};
 use portal_web::api::{self, ApiError};
 use portal_web::auth::{self, StaffMember};
 use portal_web::error::Problem;
 use portal_web::routes::{self, url};
 use portal_web::views::{mail, staff};
-use portal_web::{AppState, Body, Request, Response, WebError, WebResult, csrf, http, limits, respond, tokens};
+use portal_web::{AppState, Body, Request, Response, WebError, WebResult, csrf, http, respond, tokens};
 use std::collections::HashMap;
 use time::{Date, Duration, OffsetDateTime, Time};
 
@@ -31,13 +31,6 @@ pub const HISTORY_SHOWN: u32 = 200;
 pub const RECENT_SHOWN: usize = 20;
 /// Documents checked for "waiting for you".
 pub const WAITING_CHECKED: usize = 20;
-/// Staff login requests per address and per IP in the window.
-pub const LINKS_PER_EMAIL: u64 = 5;
-pub const REQUESTS_PER_IP: u64 = 30;
-pub const RATE_WINDOW_SECONDS: i64 = 15 * 60;
-/// Login answers take at least this long, sent or not.
-pub const ANSWER_TIME: std::time::Duration = std::time::Duration::from_millis(250);
-
 /// Serves every `/staff` route.
 pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
     let result = route(state, &request).await;
@@ -107,35 +100,17 @@ pub async fn request_link(state: &AppState, request: &Request) -> WebResult {
         let page = staff::login_form(&settings, &csrf.token, &next, &typed, Some(message));
         return Ok(respond::page(StatusCode::BAD_REQUEST, page));
     };
-    let now = state.clock.now();
-    let store = state.store.as_ref();
     let ip = http::client_ip(request);
-    if limits::count_attempt(store, &format!("staff-login-ip#{ip}"), now, RATE_WINDOW_SECONDS).await? > REQUESTS_PER_IP
-    {
-        return Err(Problem::TooManyRequests.into());
-    }
-    let email_key = tokens::digest_hex(email.as_str());
-    let count =
-        limits::count_attempt(store, &format!("staff-login-email#{email_key}"), now, RATE_WINDOW_SECONDS).await?;
-    let started = std::time::Instant::now();
-    if count <= LINKS_PER_EMAIL && settings.staff_emails.contains(&email) {
-        let token = tokens::random_token();
-        state.store.save_staff_login(&tokens::digest_hex(&token), &email, now + tokens::MAGIC_LINK_LIFETIME).await?;
-        let link = format!("{}{}", state.config.public_url, url::staff_login_confirm_with(&token, &next));
-        let content = mail::login_link(settings.default_locale, &settings, &link);
-        let message = OutgoingMail {
-            to: email.clone(),
-            reply_to: None,
-            subject: content.subject,
-            text: content.text,
-            html: content.html,
-            attachments: Vec::new(),
-        };
-        if let Err(error) = state.mailer.send(&message).await {
-            tracing::error!(cause = %error, "staff login link not sent");
-        }
-    }
-    tokio::time::sleep(ANSWER_TIME.saturating_sub(started.elapsed())).await;
+    let compose = |reader: &LinkReader, token: &str| {
+        let link = format!("{}{}", state.config.public_url, url::staff_login_confirm_with(token, &next));
+        mail::login_link_mail(reader, &settings, &link)
+    };
+    login::request_link(state.link_services(), &settings, Audience::Staff, &email, &ip, compose).await.map_err(
+        |e| match e {
+            LinkRequestError::TooManyRequests => WebError::from(Problem::TooManyRequests),
+            LinkRequestError::Write(e) => e.into(),
+        },
+    )?;
     Ok(respond::page(StatusCode::OK, staff::login_sent(&settings, email.as_str())))
 }
 
@@ -156,18 +131,16 @@ pub async fn confirm(state: &AppState, request: &Request) -> WebResult {
     let form = http::form(request)?;
     csrf::verify(state, request, &form)?;
     let token = form.get("token").filter(|t| tokens::is_random_token_shaped(t)).ok_or(Problem::LoginLinkInvalid)?;
-    let email = state
-        .store
-        .spend_staff_login(&tokens::digest_hex(token), state.clock.now())
-        .await?
-        .ok_or(Problem::LoginLinkSpent)?;
     let settings = state.business_settings().await?;
-    if !settings.staff_emails.contains(&email) {
-        return Err(Problem::AccessDisabled.into());
-    }
+    let email = login::spend_staff_link(state.store.as_ref(), state.stamps(), &tokens::LinkTokens, &settings, token)
+        .await
+        .map_err(|e| match e {
+            SpendError::Spent => WebError::from(Problem::LoginLinkSpent),
+            SpendError::AccessDisabled => Problem::AccessDisabled.into(),
+            SpendError::Write(e) => e.into(),
+        })?;
     let mut response = http::see_other(&next_of(&form));
     auth::start_staff_session(state, &mut response, &email)?;
-    tracing::info!(staff = %tokens::digest_hex(email.as_str()), "staff logged in");
     Ok(response)
 }
 

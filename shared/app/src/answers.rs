@@ -12,7 +12,7 @@ use crate::write::{self, WriteError};
 use portal_domain::interaction::{
     Acceptance, Comment, CommentBody, CommentId, NotificationKind, Origin, Rejection, SignerName, SupplierConfirmation,
 };
-use portal_domain::ports::{CommentStore, DocumentChange, DocumentStore, DocumentUpdate};
+use portal_domain::ports::{CommentStore, DocumentChange, DocumentStore, DocumentUpdate, LoginTokenStore};
 use portal_domain::{
     ActivityKind, Actor, BusinessSettings, Capability, Contact, Document, DocumentAction, DocumentStatus,
     TransitionError,
@@ -173,16 +173,23 @@ where
 }
 
 /// Why a comment was not added.
+/// Comments one document's thread takes per hour: a conversation, not a
+/// flood (each one mails staff).
+pub const COMMENTS_PER_HOUR: u64 = 30;
+
 #[derive(Debug, thiserror::Error)]
 pub enum CommentError {
     #[error("this actor may not comment on this document")]
     NotPermitted,
+    #[error("the thread took its comments for this hour")]
+    TooMany,
     #[error(transparent)]
     Write(#[from] WriteError),
 }
 
 /// Adds a contact's (or link holder's) comment to the thread, with its event
-/// and the staff notifications, in one write.
+/// and the staff notifications, in one write; at most [`COMMENTS_PER_HOUR`]
+/// per thread.
 pub async fn comment<S>(
     store: &S,
     stamps: Stamps<'_>,
@@ -190,12 +197,17 @@ pub async fn comment<S>(
     body: CommentBody,
 ) -> Result<Comment, CommentError>
 where
-    S: CommentStore + ?Sized,
+    S: CommentStore + LoginTokenStore + ?Sized,
 {
     if !on.actor.may(Capability::Comment, &on.document) {
         return Err(CommentError::NotPermitted);
     }
     let document = &on.document;
+    let thread = format!("comment#{}", document.id);
+    let count = crate::limits::count_attempt(store, &thread, stamps.now(), 3600).await.map_err(WriteError::from)?;
+    if count > COMMENTS_PER_HOUR {
+        return Err(CommentError::TooMany);
+    }
     let comment = Comment {
         id: new_comment_id(stamps)?,
         document_id: document.id.clone(),

@@ -14,6 +14,8 @@
 //!   same atomic change as what caused them.
 
 pub mod answers;
+pub mod limits;
+pub mod login;
 pub mod orders;
 pub mod payments;
 pub mod staff_documents;

@@ -12,7 +12,6 @@ pub mod config;
 pub mod csrf;
 pub mod error;
 pub mod http;
-pub mod limits;
 pub use portal_domain::i18n;
 pub mod notify;
 pub mod respond;

@@ -163,6 +163,16 @@ impl AppState {
         portal_app::Stamps::new(self.clock.as_ref(), self.ids.as_ref())
     }
 
+    /// What the login-link use cases run on.
+    pub fn link_services(&self) -> portal_app::login::LinkServices<'_, dyn Store> {
+        portal_app::login::LinkServices {
+            store: self.store.as_ref(),
+            stamps: self.stamps(),
+            mailer: self.mailer.as_ref(),
+            secrets: &tokens::LinkTokens,
+        }
+    }
+
     /// Stripe Checkout, when this function holds Stripe's API key.
     pub fn stripe_checkout(&self) -> Option<&Arc<dyn CheckoutGateway>> {
         let checkout = self.checkout.as_ref()?;

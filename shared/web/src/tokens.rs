@@ -29,7 +29,20 @@ pub const STAFF_SESSION_AUDIENCE: &str = "portal-staff";
 pub const STAFF_SESSION_LIFETIME: Duration = Duration::hours(10);
 pub const SESSION_LIFETIME: Duration = Duration::hours(8);
 pub const DOCUMENT_ACCESS_LIFETIME: Duration = Duration::hours(12);
-pub const MAGIC_LINK_LIFETIME: Duration = Duration::minutes(15);
+pub const MAGIC_LINK_LIFETIME: Duration = portal_app::login::LINK_LIFETIME;
+
+/// Login-link tokens and their digests, for the login use cases.
+pub struct LinkTokens;
+
+impl portal_app::login::LinkSecrets for LinkTokens {
+    fn new_token(&self) -> String {
+        random_token()
+    }
+
+    fn digest(&self, token: &str) -> String {
+        digest_hex(token)
+    }
+}
 
 /// Keys derived once per cold start.
 pub struct Keys {

@@ -16,6 +16,23 @@ pub fn login_link(locale: Locale, settings: &BusinessSettings, link: &str) -> Ma
     link_mail(locale, settings, link, t.mail_login_subject, t.mail_login_intro)
 }
 
+/// The mail carrying a login link to its reader. `link` is absolute.
+pub fn login_link_mail(
+    reader: &portal_app::login::LinkReader,
+    settings: &BusinessSettings,
+    link: &str,
+) -> portal_domain::ports::OutgoingMail {
+    let content = login_link(reader.locale, settings, link);
+    portal_domain::ports::OutgoingMail {
+        to: reader.to.clone(),
+        reply_to: reader.reply_to.clone(),
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
+        attachments: Vec::new(),
+    }
+}
+
 /// The invitation staff send a contact: a login link that lasts longer. `link` is absolute.
 pub fn invitation(locale: Locale, settings: &BusinessSettings, link: &str) -> MailContent {
     let t = i18n::texts(locale);

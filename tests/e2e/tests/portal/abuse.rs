@@ -12,7 +12,7 @@ async fn login_links_are_limited_per_client_address() {
     let app = TestApp::spawn().await;
     // Every test request comes from 127.0.0.1: REQUESTS_PER_IP requests for
     // strangers' addresses use up this address's allowance.
-    let tasks: Vec<_> = (0..portal_login::REQUESTS_PER_IP)
+    let tasks: Vec<_> = (0..portal_app::login::LINK_LIMITS.per_client)
         .map(|n| {
             let browser = app.browser();
             tokio::spawn(async move {

@@ -300,7 +300,7 @@ async fn a_thread_takes_a_bounded_number_of_comments_per_hour() {
     let app = TestApp::spawn().await;
     let browser = app.logged_in(demo::CUSTOMER_EMAIL).await;
     let page = browser.get("/documents/invoices/d-f2026-0125").await;
-    let limit = portal_document_comment::COMMENTS_PER_HOUR as usize;
+    let limit = portal_app::answers::COMMENTS_PER_HOUR as usize;
     for n in 0..limit {
         let body = format!("Mensaje {n}");
         let done =

@@ -162,12 +162,12 @@ async fn expired_and_garbage_tokens_are_refused() {
 async fn login_links_are_rate_limited_per_address_without_telling() {
     let app = TestApp::spawn().await;
     let browser = app.browser();
-    for _ in 0..(portal_login::LINKS_PER_EMAIL + 3) {
+    for _ in 0..(portal_app::login::LINK_LIMITS.per_address + 3) {
         let form = browser.get("/login").await;
         let page = browser.post("/login", &[("csrf", &form.csrf()), ("email", demo::SUPPLIER_EMAIL)]).await;
         assert_eq!(page.status, 200);
     }
-    assert_eq!(app.outbox().await.len() as u64, portal_login::LINKS_PER_EMAIL);
+    assert_eq!(app.outbox().await.len() as u64, portal_app::login::LINK_LIMITS.per_address);
 }
 
 #[tokio::test]

@@ -5,13 +5,13 @@
 //! window more, and the estimate adds the previous window's count weighted by
 //! how much of it still lies within the last `window` (rounded up).
 
-use portal_domain::ports::{Store, StoreResult};
+use portal_domain::ports::{LoginTokenStore, StoreResult};
 use time::OffsetDateTime;
 
 /// Counts one more attempt under `name` and returns the attempts in the last
 /// `window_seconds`, this one included.
-pub async fn count_attempt(
-    store: &dyn Store,
+pub async fn count_attempt<S: LoginTokenStore + ?Sized>(
+    store: &S,
     name: &str,
     now: OffsetDateTime,
     window_seconds: i64,
@@ -35,22 +35,13 @@ mod tests {
     use portal_adapters::file_table::FileTable;
     use std::sync::Arc;
 
-    fn store() -> (TableStore, std::path::PathBuf) {
-        let dir = std::env::temp_dir()
-            .join(format!("portal-limits-{}", portal_adapters::system::base32_lower(&rand_bytes())));
-        let table = FileTable::open(&dir.join("t.jsonl"), 0).unwrap();
-        (TableStore::new(Arc::new(table)), dir)
-    }
-
-    fn rand_bytes() -> [u8; 8] {
-        let mut bytes = [0u8; 8];
-        portal_adapters::system::random_bytes(&mut bytes);
-        bytes
+    fn store() -> TableStore {
+        TableStore::new(Arc::new(FileTable::in_memory()))
     }
 
     #[tokio::test]
     async fn the_allowance_is_not_doubled_at_a_window_boundary() {
-        let (store, dir) = store();
+        let store = store();
         let hour = 3600;
         let before = OffsetDateTime::from_unix_timestamp(100 * hour - 10).unwrap();
         for n in 1..=30 {
@@ -62,6 +53,5 @@ mod tests {
         assert_eq!(count_attempt(&store, "c", half, hour).await.unwrap(), 2 + 15);
         let later = OffsetDateTime::from_unix_timestamp(102 * hour).unwrap();
         assert_eq!(count_attempt(&store, "c", later, hour).await.unwrap(), 1, "old windows are forgotten");
-        let _ = std::fs::remove_dir_all(dir);
     }
 }
