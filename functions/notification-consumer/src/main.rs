@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portal_web::state::init_tracing();
-    let state = Arc::new(portal_web::AppState::from_env().await?);
+    portal_runtime::init_tracing();
+    let state = Arc::new(portal_runtime::from_env().await?);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let state = state.clone();
         async move { Ok::<_, std::convert::Infallible>(portal_notification_consumer::handle(&state, event.payload).await) }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portal_web::run_lambda(portal_staff::handle).await
+    portal_runtime::run_lambda(portal_staff::handle).await
 }

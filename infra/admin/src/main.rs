@@ -1,8 +1,6 @@
 //! `portal-admin create-staff-key --name NAME` | `portal-admin import FILE.json`.
 //! Wiring only: configuration from the environment, work in the library.
 
-use portal_web::AppState;
-
 const USAGE: &str = "usage: portal-admin create-staff-key --name NAME\n       portal-admin import FILE.json";
 
 #[tokio::main]
@@ -21,7 +19,7 @@ async fn run(args: &[String]) -> Result<(), String> {
     let command: Vec<&str> = args.iter().map(String::as_str).collect();
     match command.as_slice() {
         ["create-staff-key", "--name", name] => {
-            let state = AppState::from_env().await.map_err(|e| e.to_string())?;
+            let state = portal_runtime::from_env().await.map_err(|e| e.to_string())?;
             let token = portal_admin::create_staff_key(&state, name).await?;
             println!("{token}");
             eprintln!("Keep this token now: it is not shown again. Send it as `Authorization: Bearer <token>`.");
@@ -30,7 +28,7 @@ async fn run(args: &[String]) -> Result<(), String> {
         ["import", path] => {
             let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
             let file = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
-            let state = AppState::from_env().await.map_err(|e| e.to_string())?;
+            let state = portal_runtime::from_env().await.map_err(|e| e.to_string())?;
             let report = portal_admin::import(&state, file).await?;
             println!("{} records written, {} refused", report.written, report.refused.len());
             for refusal in &report.refused {

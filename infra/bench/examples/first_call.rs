@@ -37,7 +37,7 @@ async fn main() {
     lap("first random token", &mut at);
     let _ = portal_web::tokens::random_token();
     lap("second random token", &mut at);
-    let state = portal_web::AppState::from_env().await.expect("configuration");
+    let state = portal_runtime::from_env().await.expect("configuration");
     lap("AppState::from_env", &mut at);
     let mounts = portal_dev_server::mounts();
     for path in ["/login", "/login", "/staff/login", "/staff/login"] {

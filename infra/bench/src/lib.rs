@@ -26,10 +26,10 @@ use portal_domain::{
     Contact, ContactRole, Currency, Document, DocumentId, DocumentKind, DocumentStatus, EmailAddress, Line, Locale,
     PriceCondition, VatRate,
 };
+use portal_runtime::{aws_backends, blob_url_key};
 use portal_web::config::{Backends, Config};
 use portal_web::http::ClientIp;
 use portal_web::routes::Route;
-use portal_web::state::{aws_backends, blob_url_key};
 use portal_web::{AppState, auth, csrf, tokens};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -264,7 +264,7 @@ impl Bench {
                     (set.table, set.mailer, set.blobs)
                 }
             };
-        let state = AppState::with_backends(
+        let state = portal_runtime::assemble(
             config,
             Arc::new(TableStore::new(table)),
             mailer,

@@ -4,8 +4,8 @@
 use lambda_http::http::{HeaderValue, StatusCode, header};
 use lambda_http::{Body, Request, Response};
 use portal_adapters::blob::{FsBlobStore, PRESIGNED_PREFIX};
+use portal_runtime::{EmbeddedPaths, blob_url_key};
 use portal_web::config::Backends;
-use portal_web::state::{EmbeddedPaths, blob_url_key};
 use portal_web::{AppState, http};
 
 /// Serves a presigned blob, or `None` if the path is not under the prefix.

@@ -4,11 +4,10 @@
 
 use portal_dev_server::demo;
 use portal_dev_server::stripe_standin;
-use portal_web::AppState;
+use portal_runtime::init_tracing;
 use portal_web::config::{
     Backends, Config, ENV_PUBLIC_URL, ENV_STRIPE_API_URL, ENV_STRIPE_SECRET_KEY, ENV_STRIPE_WEBHOOK_SECRETS,
 };
-use portal_web::state::init_tracing;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -62,7 +61,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
         println!("Provisioned {} and {} on {endpoint}", settings.table, settings.bucket);
     }
-    let state = Arc::new(AppState::from_config(config).await?);
+    let state = Arc::new(portal_runtime::from_config(config).await?);
     if demo::seed_if_empty(&state).await? {
         demo::seed_catalog(&state).await?;
         println!("Seeded demo data");

@@ -6,8 +6,8 @@ use lambda_http::{Body, Request, Response};
 use maud::html;
 use portal_adapters::mail::{StoredMail, read_outbox};
 use portal_domain::Locale;
+use portal_runtime::EmbeddedPaths;
 use portal_web::config::Backends;
-use portal_web::state::EmbeddedPaths;
 use portal_web::views::{Frame, layout};
 use portal_web::{AppState, respond};
 

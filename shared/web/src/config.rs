@@ -173,7 +173,7 @@ impl Config {
             // neither accept nor forge a token another function issued.
             Some(none) if none == SECRET_NOT_USED => {
                 let mut ephemeral = vec![0u8; 32];
-                portal_adapters::system::random_bytes(&mut ephemeral);
+                crate::tokens::random_bytes(&mut ephemeral);
                 ephemeral
             }
             Some(secret) if secret.len() >= 32 => secret.into_bytes(),

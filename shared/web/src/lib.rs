@@ -1,4 +1,6 @@
-//! The HTTP layer every portal function shares.
+//! The HTTP layer every portal function shares: requests, sessions and link
+//! tokens, CSRF, errors and answers, views. No AWS SDK: the backends are
+//! built by `portal-runtime`.
 //!
 //! A function's handler is `async fn handle(&AppState, Request) -> Response<Body>`.
 //! It calls a use-case function returning `Result<Response, WebError>` and hands
@@ -27,37 +29,3 @@ pub use state::AppState;
 
 /// The type every use case returns.
 pub type WebResult = Result<Response<Body>, WebError>;
-
-/// Runs a handler as a Lambda function: logging set up once, state built once
-/// per cold start, then every event served by `handler`.
-pub async fn run_lambda<F>(handler: F) -> Result<(), lambda_http::Error>
-where
-    F: for<'a> AsyncHandler<'a>,
-{
-    state::init_tracing();
-    let state = std::sync::Arc::new(AppState::from_env().await?);
-    let handler = std::sync::Arc::new(handler);
-    lambda_http::run(lambda_http::service_fn(move |request: Request| {
-        let state = state.clone();
-        let handler = handler.clone();
-        async move { Ok::<_, std::convert::Infallible>(handler.call(&state, request).await) }
-    }))
-    .await
-}
-
-/// A function-crate handler: `async fn handle(&AppState, Request) -> Response<Body>`.
-pub trait AsyncHandler<'a>: Send + Sync + 'static {
-    type Future: std::future::Future<Output = Response<Body>> + Send + 'a;
-    fn call(&self, state: &'a AppState, request: Request) -> Self::Future;
-}
-
-impl<'a, F, Fut> AsyncHandler<'a> for F
-where
-    F: Fn(&'a AppState, Request) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Response<Body>> + Send + 'a,
-{
-    type Future = Fut;
-    fn call(&self, state: &'a AppState, request: Request) -> Fut {
-        self(state, request)
-    }
-}

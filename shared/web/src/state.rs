@@ -1,19 +1,10 @@
-//! Everything a handler needs, built once per cold start: configuration, keys
-//! and the backends the environment names (SDK clients included).
+//! Everything a handler needs, built once per cold start by `portal-runtime`:
+//! configuration, keys, and the ports the use cases run on.
 
-use crate::config::{AwsSettings, Backends, Config, ConfigError};
+use crate::config::Config;
 use crate::tokens::{self, Keys};
-use portal_adapters::TableStore;
-use portal_adapters::blob::FsBlobStore;
-use portal_adapters::file_table::FileTable;
-use portal_adapters::mail::OutboxMailer;
-use portal_adapters::system::{RandomIds, SystemClock};
-use portal_adapters::table::Table;
-use portal_aws::{AwsClients, DynamoTable, S3Blobs, SesMailer};
-use portal_domain::EmailAddress;
 use portal_domain::payment::CheckoutGateway;
 use portal_domain::ports::{BlobStore, Clock, IdGenerator, Mailer, Store};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub struct AppState {
@@ -29,135 +20,7 @@ pub struct AppState {
     checkout: Option<Arc<dyn CheckoutGateway>>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error("cannot open the embedded backends under {path}: {cause}")]
-    Embedded { path: PathBuf, cause: String },
-    #[error("PORTAL_MAIL_FROM is not a valid email address")]
-    InvalidSender,
-    #[error("{0}")]
-    Secret(String),
-}
-
-/// The embedded backends' layout under the data folder.
-pub struct EmbeddedPaths {
-    pub table: PathBuf,
-    pub outbox: PathBuf,
-    pub blobs: PathBuf,
-}
-
-impl EmbeddedPaths {
-    pub fn under(data_dir: &Path) -> Self {
-        EmbeddedPaths {
-            table: data_dir.join("table.jsonl"),
-            outbox: data_dir.join("outbox"),
-            blobs: data_dir.join("blobs"),
-        }
-    }
-}
-
-/// One implementation of each backend port, before the repository wraps the table.
-pub struct BackendSet {
-    pub table: Arc<dyn Table>,
-    pub mailer: Arc<dyn Mailer>,
-    pub blobs: Arc<dyn BlobStore>,
-}
-
-/// The key that signs the embedded blob store's presigned URLs.
-pub fn blob_url_key(config: &Config) -> Vec<u8> {
-    tokens::derive(&config.secret_key, "portal/blob-url/v1")
-}
-
-/// The embedded backends under `data_dir`.
-pub fn embedded_backends(config: &Config, data_dir: &Path) -> Result<BackendSet, StartError> {
-    let paths = EmbeddedPaths::under(data_dir);
-    let failed = |path: &PathBuf, cause: String| StartError::Embedded { path: path.clone(), cause };
-    let table = FileTable::open(&paths.table, SystemClock.now().unix_timestamp())
-        .map_err(|e| failed(&paths.table, e.to_string()))?;
-    let mailer = OutboxMailer::new(&paths.outbox).map_err(|e| failed(&paths.outbox, e.to_string()))?;
-    let blobs = FsBlobStore::new(&paths.blobs, &config.public_url, &blob_url_key(config));
-    Ok(BackendSet { table: Arc::new(table), mailer: Arc::new(mailer), blobs: Arc::new(blobs) })
-}
-
-/// The AWS backends, on clients built once from `clients`.
-pub fn aws_backends(settings: &AwsSettings, clients: &AwsClients) -> Result<BackendSet, StartError> {
-    let sender = EmailAddress::parse(&settings.mail_from).map_err(|_| StartError::InvalidSender)?;
-    Ok(BackendSet {
-        table: Arc::new(DynamoTable::new(clients.dynamo.clone(), &settings.table)),
-        mailer: Arc::new(
-            SesMailer::new(clients.ses.clone(), sender, settings.mail_from_name.clone())
-                .with_configuration_set(settings.ses_configuration_set.clone()),
-        ),
-        blobs: Arc::new(S3Blobs::new(clients.s3.clone(), &settings.bucket)),
-    })
-}
-
 impl AppState {
-    /// Reads the configuration and builds the backends it names. A production
-    /// configuration never gets here with an embedded backend (`ConfigError`).
-    pub async fn from_env() -> Result<AppState, StartError> {
-        AppState::from_lookup(|name| std::env::var(name).ok()).await
-    }
-
-    /// [`AppState::from_env`] over any source of variables (tests).
-    pub async fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<AppState, StartError> {
-        // Secrets may live in SSM (`{NAME}_PARAMETER`): read them first, all in
-        // one call, then parse the configuration as usual.
-        let parameters: Vec<(&str, String)> = crate::config::SECRETS_IN_SSM
-            .into_iter()
-            .filter_map(|name| Some((name, get(&format!("{name}_PARAMETER")).filter(|p| !p.is_empty())?)))
-            .collect();
-        let mut secrets = std::collections::HashMap::new();
-        // Built for the SSM read, then reused for the backends: one SDK
-        // configuration per start.
-        let mut sdk = None;
-        if !parameters.is_empty() {
-            let endpoint = crate::config::aws_endpoint_url(&get);
-            let config = portal_aws::clients::sdk_config_from_env(endpoint.as_deref()).await;
-            let names: Vec<String> = parameters.iter().map(|(_, parameter)| parameter.clone()).collect();
-            let mut values = portal_aws::secrets::read_parameters(&config, &names)
-                .await
-                .map_err(|e| StartError::Secret(e.to_string()))?;
-            for (name, parameter) in parameters {
-                if let Some(value) = values.remove(&parameter) {
-                    secrets.insert(name, value);
-                }
-            }
-            sdk = Some(config);
-        }
-        let config = Config::from_lookup(|name| secrets.get(name).cloned().or_else(|| get(name)))?;
-        AppState::build(config, sdk).await
-    }
-
-    pub async fn from_config(config: Config) -> Result<AppState, StartError> {
-        AppState::build(config, None).await
-    }
-
-    /// `sdk`: an SDK configuration already built from the same environment.
-    async fn build(config: Config, sdk: Option<portal_aws::clients::SdkConfig>) -> Result<AppState, StartError> {
-        let set = match &config.backends {
-            Backends::Embedded { data_dir } => embedded_backends(&config, data_dir)?,
-            Backends::Aws(settings) => {
-                let sdk = match sdk {
-                    Some(sdk) => sdk,
-                    None => portal_aws::clients::sdk_config_from_env(settings.endpoint_url.as_deref()).await,
-                };
-                let clients = AwsClients::new(&sdk, settings.endpoint_url.is_some());
-                aws_backends(settings, &clients)?
-            }
-        };
-        Ok(AppState::with_backends(
-            config,
-            Arc::new(TableStore::new(set.table)),
-            set.mailer,
-            set.blobs,
-            Arc::new(SystemClock),
-            Arc::new(RandomIds),
-        ))
-    }
-
     /// The clock and id generator use cases stamp their records with.
     pub fn stamps(&self) -> portal_app::Stamps<'_> {
         portal_app::Stamps::new(self.clock.as_ref(), self.ids.as_ref())
@@ -195,27 +58,18 @@ impl AppState {
             .ok_or_else(|| crate::WebError::Internal("business settings are missing: import them first".into()))
     }
 
-    pub fn with_backends(
+    /// The state over ports built elsewhere (`portal-runtime` builds them
+    /// from the environment; tests and benchmarks bring their own).
+    pub fn new(
         config: Config,
         store: Arc<dyn Store>,
         mailer: Arc<dyn Mailer>,
         blobs: Arc<dyn BlobStore>,
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGenerator>,
+        checkout: Option<Arc<dyn CheckoutGateway>>,
     ) -> AppState {
-        let checkout = config.stripe.as_ref().and_then(|stripe| {
-            let key = stripe.secret_key.as_deref()?;
-            Some(Arc::new(portal_payments::stripe::StripeCheckout::new(&stripe.api_url, key))
-                as Arc<dyn CheckoutGateway>)
-        });
         let keys = Keys::new(&config.secret_key, config.staff_secret_key.as_deref());
         AppState { keys, config, store, mailer, blobs, clock, ids, checkout }
     }
-}
-
-/// Structured JSON logs (CloudWatch-friendly), level from `RUST_LOG` (default info).
-pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    // A second initialisation (tests, the local server) is harmless.
-    let _ = tracing_subscriber::fmt().json().with_env_filter(filter).with_target(false).without_time().try_init();
 }

@@ -288,14 +288,14 @@ impl Keys {
 /// 256 random bits, base64url: the secret half of a magic link or cookie.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
-    portal_adapters::system::random_bytes(&mut bytes);
+    random_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// A random link nonce for a new or rotated document link.
 pub fn new_link_nonce() -> LinkNonce {
     let mut bytes = [0u8; 16];
-    portal_adapters::system::random_bytes(&mut bytes);
+    random_bytes(&mut bytes);
     LinkNonce(URL_SAFE_NO_PAD.encode(bytes))
 }
 
@@ -342,6 +342,15 @@ pub fn api_secret_matches(secret: &str, digest: &str) -> bool {
 /// Lowercase hex SHA-256: what is stored in place of a magic-link token.
 pub fn digest_hex(token: &str) -> String {
     digest::digest(&digest::SHA256, token.as_bytes()).as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Fills `buffer` from AWS-LC's CSPRNG (seeded by the operating system; see
+/// `portal_adapters::system::random_bytes` on why without jitter entropy).
+pub fn random_bytes(buffer: &mut [u8]) {
+    use aws_lc_rs::rand::SecureRandom;
+    // It only fails if the OS cannot provide entropy, which leaves nothing
+    // safe to do but stop.
+    aws_lc_rs::rand::SystemRandom::new().fill(buffer).expect("operating system random source failed");
 }
 
 #[cfg(test)]

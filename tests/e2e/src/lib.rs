@@ -4,6 +4,7 @@
 //! so tests can see every step.
 
 pub mod calls;
+pub mod lambda;
 
 use mail_parser::MimeHeaders;
 use portal_adapters::TableStore;
@@ -12,9 +13,9 @@ use portal_adapters::system::{RandomIds, SystemClock};
 use portal_adapters::table::Table;
 use portal_dev_server::{RunningServer, demo};
 use portal_domain::ports::Mailer;
+use portal_runtime::{EmbeddedPaths, aws_backends, embedded_backends};
 use portal_web::AppState;
 use portal_web::config::{Backends, Config};
-use portal_web::state::{EmbeddedPaths, aws_backends, embedded_backends};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -156,7 +157,7 @@ impl TestApp {
                 aws_backends(settings, &clients).expect("aws backends")
             }
         };
-        let state = Arc::new(AppState::with_backends(
+        let state = Arc::new(portal_runtime::assemble(
             config,
             Arc::new(TableStore::new(set.table.clone())),
             wrap(set.mailer),

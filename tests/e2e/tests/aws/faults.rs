@@ -79,7 +79,7 @@ async fn the_portal_shows_a_clean_500_when_storage_is_down() {
         "portal",
     ))));
     let state = &app.server.state;
-    let broken = portal_web::AppState::with_backends(
+    let broken = portal_runtime::assemble(
         state.config.clone(),
         dead,
         state.mailer.clone(),
@@ -168,7 +168,7 @@ async fn a_production_start_takes_every_secret_from_ssm() {
     ]
     .into();
 
-    let state = portal_web::AppState::from_lookup(|name| variables.get(name).cloned()).await.expect("a clean start");
+    let state = portal_runtime::from_lookup(|name| variables.get(name).cloned()).await.expect("a clean start");
 
     assert_eq!(state.config.secret_key, b"a-production-secret-key-of-more-than-32-bytes");
     let stripe = state.config.stripe.as_ref().expect("card payments configured");
@@ -178,7 +178,7 @@ async fn a_production_start_takes_every_secret_from_ssm() {
 
     let mut without_one = variables.clone();
     without_one.insert(in_ssm(ENV_STRIPE_SECRET_KEY), format!("{prefix}/deleted"));
-    let refused = portal_web::AppState::from_lookup(|name| without_one.get(name).cloned()).await;
+    let refused = portal_runtime::from_lookup(|name| without_one.get(name).cloned()).await;
     let error = refused.err().expect("a start without a secret stops");
     assert!(error.to_string().contains(&format!("{prefix}/deleted")), "the missing parameter is named: {error}");
 }

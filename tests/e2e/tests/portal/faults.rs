@@ -140,7 +140,7 @@ impl World {
         let faults = Arc::new(Faults::default());
         let table = Arc::new(FaultyTable { inner: app.table.clone(), faults: faults.clone() });
         let state = app.state();
-        let faulty = AppState::with_backends(
+        let faulty = portal_runtime::assemble(
             state.config.clone(),
             Arc::new(TableStore::new(table)),
             state.mailer.clone(),

@@ -9,6 +9,7 @@ mod dashboard;
 mod documents;
 mod faults;
 mod isolation;
+mod lambda;
 mod links;
 mod login;
 mod outbox;
