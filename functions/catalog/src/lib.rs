@@ -120,7 +120,7 @@ pub async fn image(state: &AppState, request: &Request) -> WebResult {
         .blobs
         .presigned_get(key, &file_name, Disposition::Inline, IMAGE_URL_LIFETIME)
         .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+        .map_err(WebError::fault)?;
     let mut response = http::see_other(&url);
     // The same image is asked for on every catalog page: let the browser
     // reuse the redirect for a while (well inside the URL's lifetime).

@@ -51,20 +51,20 @@ pub async fn pdf(state: &AppState, request: &Request) -> WebResult {
     if auth::current_staff(state, request).await?.is_none() {
         auth::document_accessor(state, request, &document).await?;
     }
-    let (settings, contact) = tokio::join!(state.business_settings(), state.store.contact(&document.contact_id));
+    let (settings, contact) =
+        tokio::join!(state.business_settings(), portal_app::write::owner(state.store.as_ref(), &document));
     let settings = settings?;
-    let contact =
-        contact?.ok_or_else(|| WebError::Internal(format!("document {} names a missing contact", document.id)))?;
+    let contact = contact?;
     let data =
         pdf_data(&PdfInput { settings: &settings, contact: &contact, document: &document, today: state.clock.today() });
     let key = pdf_key(&document, &data, settings.logo_data_url.as_deref());
-    let blob_error = |e: portal_domain::ports::BlobError| WebError::Internal(e.to_string());
+    let blob_error = WebError::fault;
     if !state.blobs.exists(&key).await.map_err(blob_error)? {
         let logo = logo_bytes(&settings);
         let rendered = tokio::task::spawn_blocking(move || RENDERER.render(&data, logo.as_deref()))
             .await
-            .map_err(|e| WebError::Internal(format!("render task: {e}")))?
-            .map_err(|e| WebError::Internal(format!("rendering {}: {e}", document.id)))?;
+            .map_err(WebError::fault)?
+            .map_err(WebError::fault)?;
         let blob = Blob { content_type: "application/pdf".into(), bytes: rendered };
         state.blobs.put(&key, &blob).await.map_err(blob_error)?;
         tracing::info!(document = %document.id, key = %key, "PDF rendered");

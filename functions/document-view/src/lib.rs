@@ -38,13 +38,12 @@ pub async fn view(state: &AppState, request: &Request) -> WebResult {
     let accessor = auth::document_accessor(state, request, &document).await?;
     let (settings, contact, history, comments) = tokio::join!(
         state.business_settings(),
-        state.store.contact(&document.contact_id),
+        portal_app::write::owner(state.store.as_ref(), &document),
         state.store.document_activity(&document.id, HISTORY_LIMIT),
         state.store.comments(&document.id, COMMENT_LIMIT),
     );
     let settings = settings?;
-    let contact =
-        contact?.ok_or_else(|| WebError::Internal(format!("document {} names a missing contact", document.id)))?;
+    let contact = contact?;
     let actor = accessor.actor(&document);
     let query = http::query(request);
     let payment =

@@ -92,7 +92,12 @@ pub async fn save_product(state: &AppState, request: &Request, id: &str) -> ApiR
         image: body.image,
         availability: body.availability,
         active: body.active,
-        categories: body.categories,
+        categories: body.categories.into_iter().fold(Vec::new(), |mut unique, category| {
+            if !unique.contains(&category) {
+                unique.push(category);
+            }
+            unique
+        }),
     };
     state.store.save_product(&product).await?;
     api::json(StatusCode::OK, &product)

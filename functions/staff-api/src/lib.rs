@@ -1,6 +1,6 @@
 //! `portal-staff-api`: the JSON API the business's own systems call
-//! (`/api/v1/...`), authenticated by staff API keys. Every route is in
-//! `portal_web::routes::API` and described in `openapi.json` (served at
+//! (`/api/v1/...`), authenticated by staff API keys. Every route is an
+//! `portal_web::routes::Api` endpoint and described in `openapi.json` (served at
 //! `/api/v1/openapi.json`; a test keeps the two identical).
 
 pub mod catalog;
@@ -11,7 +11,7 @@ pub mod settings;
 
 use lambda_http::http::StatusCode;
 use portal_web::api::{self, ApiError, ApiResult};
-use portal_web::routes::{self, Route};
+use portal_web::routes::{self, Api, Endpoint};
 use portal_web::{AppState, Body, Request, Response};
 
 /// The OpenAPI 3 description of this API.
@@ -24,71 +24,45 @@ pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
 }
 
 async fn route(state: &AppState, request: &Request) -> ApiResult {
-    let path = request.uri().path().to_string();
-    let matched = routes::API.iter().find_map(|route| route.serves(request.method(), &path).map(|p| (route, p)));
-    let Some((route, params)) = matched else {
+    let Some((route, params)) = routes::resolve(request.method(), request.uri().path()) else {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such endpoint."));
     };
-    if *route == routes::API_OPENAPI {
+    let Endpoint::Api(endpoint) = route.endpoint else {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such endpoint."));
+    };
+    if endpoint == Api::Openapi {
         return openapi();
     }
     let caller = api::authenticate(state, request).await?;
     let param = |name: &str| params.get(name).unwrap_or_default().to_string();
-    let is = |candidate: &Route| route == candidate;
-    if is(&routes::API_KEYS) {
-        keys::list(state).await
-    } else if is(&routes::API_KEY_CREATE) {
-        api::once(state, &caller, request, keys::create(state, request)).await
-    } else if is(&routes::API_KEY_REVOKE) {
-        keys::revoke(state, &param("id")).await
-    } else if is(&routes::API_SETTINGS) {
-        settings::show(state).await
-    } else if is(&routes::API_SETTINGS_UPDATE) {
-        settings::update(state, request).await
-    } else if is(&routes::API_CONTACT_CREATE) {
-        api::once(state, &caller, request, contacts::create(state, request)).await
-    } else if is(&routes::API_CONTACT) {
-        contacts::show(state, &param("id")).await
-    } else if is(&routes::API_CONTACT_UPDATE) {
-        contacts::update(state, request, &param("id")).await
-    } else if is(&routes::API_CONTACT_INVITE) {
-        contacts::invite(state, &param("id")).await
-    } else if is(&routes::API_CONTACT_DOCUMENTS) {
-        contacts::documents(state, request, &param("id")).await
-    } else if is(&routes::API_DOCUMENT_CREATE) {
-        api::once(state, &caller, request, documents::create(state, request)).await
-    } else if is(&routes::API_DOCUMENT) {
-        documents::show(state, &param("id")).await
-    } else if is(&routes::API_DOCUMENT_UPDATE) {
-        documents::update(state, request, &param("id")).await
-    } else if is(&routes::API_DOCUMENT_VOID) {
-        documents::void(state, &param("id")).await
-    } else if is(&routes::API_DOCUMENT_PAYMENTS) {
-        documents::payments(state, &param("id")).await
-    } else if is(&routes::API_DOCUMENT_PAYMENT_RECORD) {
-        documents::record_transfer(state, request, &param("id")).await
-    } else if is(&routes::API_DOCUMENT_ACTIVITY) {
-        documents::activity(state, request, &param("id")).await
-    } else if is(&routes::API_DOCUMENT_COMMENTS) {
-        documents::comments(state, request, &param("id")).await
-    } else if is(&routes::API_DOCUMENT_REPLY) {
-        api::once(state, &caller, request, documents::reply(state, request, &param("id"))).await
-    } else if is(&routes::API_DOCUMENT_LINK) {
-        documents::link(state, &param("id")).await
-    } else if is(&routes::API_DOCUMENT_LINK_ROTATE) {
-        documents::rotate_link(state, &param("id")).await
-    } else if is(&routes::API_DOCUMENT_LINK_EXPIRY) {
-        documents::set_link_expiry(state, request, &param("id")).await
-    } else if is(&routes::API_PRODUCT) {
-        catalog::show_product(state, &param("id")).await
-    } else if is(&routes::API_PRODUCT_SAVE) {
-        catalog::save_product(state, request, &param("id")).await
-    } else if is(&routes::API_PRICE_LIST) {
-        catalog::show_price_list(state, &param("name")).await
-    } else if is(&routes::API_PRICE_LIST_SAVE) {
-        catalog::save_price_list(state, request, &param("name")).await
-    } else {
-        Err(ApiError::internal(format!("route {} {} has no handler", route.method, route.path)))
+    match endpoint {
+        Api::Openapi => openapi(),
+        Api::Keys => keys::list(state).await,
+        Api::KeyCreate => api::once(state, &caller, request, keys::create(state, request)).await,
+        Api::KeyRevoke => keys::revoke(state, &param("id")).await,
+        Api::Settings => settings::show(state).await,
+        Api::SettingsUpdate => settings::update(state, request).await,
+        Api::ContactCreate => api::once(state, &caller, request, contacts::create(state, request)).await,
+        Api::Contact => contacts::show(state, &param("id")).await,
+        Api::ContactUpdate => contacts::update(state, request, &param("id")).await,
+        Api::ContactInvite => contacts::invite(state, &param("id")).await,
+        Api::ContactDocuments => contacts::documents(state, request, &param("id")).await,
+        Api::DocumentCreate => api::once(state, &caller, request, documents::create(state, request)).await,
+        Api::Document => documents::show(state, &param("id")).await,
+        Api::DocumentUpdate => documents::update(state, request, &param("id")).await,
+        Api::DocumentVoid => documents::void(state, &param("id")).await,
+        Api::DocumentPayments => documents::payments(state, &param("id")).await,
+        Api::DocumentPaymentRecord => documents::record_transfer(state, request, &param("id")).await,
+        Api::DocumentActivity => documents::activity(state, request, &param("id")).await,
+        Api::DocumentComments => documents::comments(state, request, &param("id")).await,
+        Api::DocumentReply => api::once(state, &caller, request, documents::reply(state, request, &param("id"))).await,
+        Api::DocumentLink => documents::link(state, &param("id")).await,
+        Api::DocumentLinkRotate => documents::rotate_link(state, &param("id")).await,
+        Api::DocumentLinkExpiry => documents::set_link_expiry(state, request, &param("id")).await,
+        Api::Product => catalog::show_product(state, &param("id")).await,
+        Api::ProductSave => catalog::save_product(state, request, &param("id")).await,
+        Api::PriceList => catalog::show_price_list(state, &param("name")).await,
+        Api::PriceListSave => catalog::save_price_list(state, request, &param("name")).await,
     }
 }
 

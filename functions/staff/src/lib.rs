@@ -7,7 +7,7 @@
 //! the shareable-link controls and quick actions. Actions share their rules
 //! with the staff API (`portal_app::staff_documents`, `portal_app::payments`).
 
-use lambda_http::http::{Method, StatusCode};
+use lambda_http::http::StatusCode;
 use portal_app::login::{self, Audience, LinkReader, LinkRequestError, SpendError};
 use portal_app::payments::{self, TransferReceived};
 use portal_app::staff_documents::{self, LinkEdit};
@@ -17,7 +17,7 @@ use portal_domain::{DocumentId, EmailAddress};
 use portal_web::api::{self, ApiError};
 use portal_web::auth::{self, StaffMember};
 use portal_web::error::Problem;
-use portal_web::routes::{self, url};
+use portal_web::routes::{self, Endpoint, StaffPage, url};
 use portal_web::views::{mail, staff};
 use portal_web::{AppState, Body, Request, Response, WebError, WebResult, csrf, http, respond, tokens};
 use std::collections::HashMap;
@@ -38,33 +38,24 @@ pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
 }
 
 async fn route(state: &AppState, request: &Request) -> WebResult {
-    let path = request.uri().path().to_string();
-    let method = request.method();
-    let matched = routes::ALL
-        .iter()
-        .filter(|r| r.function == routes::STAFF_PAGES_FUNCTION)
-        .find_map(|r| r.serves(method, &path).map(|params| (r, params)));
-    let Some((route, params)) = matched else { return Err(Problem::NotFound.into()) };
+    let Some((route, params)) = routes::resolve(request.method(), request.uri().path()) else {
+        return Err(Problem::NotFound.into());
+    };
+    let Endpoint::StaffPage(page) = route.endpoint else { return Err(Problem::NotFound.into()) };
     let id = params.get("id").unwrap_or_default().to_string();
-    let is = |candidate: &routes::Route| route == candidate;
-    if is(&routes::STAFF_LOGIN_FORM) {
-        login_form(state, request).await
-    } else if is(&routes::STAFF_LOGIN_REQUEST) {
-        request_link(state, request).await
-    } else if is(&routes::STAFF_LOGIN_CONFIRM_FORM) {
-        confirm_form(state, request).await
-    } else if is(&routes::STAFF_LOGIN_CONFIRM) {
-        confirm(state, request).await
-    } else if is(&routes::STAFF_LOGOUT) {
-        logout(state, request).await
-    } else if is(&routes::STAFF_HOME) {
-        home(state, request).await
-    } else if is(&routes::STAFF_DOCUMENT) {
-        document(state, request, &id).await
-    } else if *method == Method::POST {
-        act(state, request, route, &id).await
-    } else {
-        Err(Problem::NotFound.into())
+    match page {
+        StaffPage::LoginForm => login_form(state, request).await,
+        StaffPage::LoginRequest => request_link(state, request).await,
+        StaffPage::LoginConfirmForm => confirm_form(state, request).await,
+        StaffPage::LoginConfirm => confirm(state, request).await,
+        StaffPage::Logout => logout(state, request).await,
+        StaffPage::Home => home(state, request).await,
+        StaffPage::Document => document(state, request, &id).await,
+        StaffPage::Reply
+        | StaffPage::LinkRotate
+        | StaffPage::LinkExpiry
+        | StaffPage::Transfer
+        | StaffPage::OrderConfirm => act(state, request, page, &id).await,
     }
 }
 
@@ -277,7 +268,7 @@ pub async fn document(state: &AppState, request: &Request, id: &str) -> WebResul
 /// A refusal from a shared staff action, in the staff's language.
 fn refused(member: &StaffMember, back: &str, error: ApiError) -> WebError {
     if error.status.is_server_error() {
-        return WebError::Internal(error.cause.unwrap_or(error.message));
+        return WebError::broken(error.cause.unwrap_or(error.message));
     }
     let es = member.settings.default_locale == portal_domain::Locale::Es;
     let message = match (error.code, error.field.as_deref()) {
@@ -343,7 +334,7 @@ pub fn expiry_from_date(text: &str) -> Result<Option<OffsetDateTime>, ApiError> 
 }
 
 /// The staff actions on a document (POST), each ending back on the staff view.
-async fn act(state: &AppState, request: &Request, route: &routes::Route, id: &str) -> WebResult {
+async fn act(state: &AppState, request: &Request, action: StaffPage, id: &str) -> WebResult {
     let document_id = DocumentId::parse(id).map_err(|_| Problem::NotFound)?;
     let back = url::staff_document(&document_id);
     // After logging in, staff land on the document, not on the action's URL.
@@ -354,42 +345,52 @@ async fn act(state: &AppState, request: &Request, route: &routes::Route, id: &st
     csrf::verify(state, request, &form)?;
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default().to_string();
     let (store, stamps) = (state.store.as_ref(), state.stamps());
-    let is = |candidate: &routes::Route| route == candidate;
-    let done = if is(&routes::STAFF_REPLY) {
-        let body = CommentBody::parse(&field("body"))
-            .map_err(|_| refused(&member, &back, ApiError::invalid("body", "empty")))?;
-        staff_documents::reply(store, stamps, &document_id, body, None)
-            .await
-            .map_err(|e| refused(&member, &back, e.into()))?;
-        "replied"
-    } else if is(&routes::STAFF_LINK_ROTATE) {
-        staff_documents::edit_link(store, stamps, &document_id, LinkEdit::Rotate(tokens::new_link_nonce()))
-            .await
-            .map_err(|e| refused(&member, &back, e.into()))?;
-        "rotated"
-    } else if is(&routes::STAFF_LINK_EXPIRY) {
-        let expires_at = expiry_from_date(&field("expires_on")).map_err(|e| refused(&member, &back, e))?;
-        staff_documents::edit_link(store, stamps, &document_id, LinkEdit::Expire(expires_at))
-            .await
-            .map_err(|e| refused(&member, &back, e.into()))?;
-        "expiry"
-    } else if is(&routes::STAFF_TRANSFER) {
-        let invalid = || refused(&member, &back, ApiError::invalid("amount_minor", "amount"));
-        let amount_minor = parse_amount(&field("amount")).ok_or_else(invalid)?;
-        let reference = PaymentReference::parse(field("reference").trim())
-            .map_err(|_| refused(&member, &back, ApiError::invalid("reference", "reference")))?;
-        let transfer = TransferReceived { amount_minor, reference, received_at: None };
-        let outcome = payments::record_transfer(store, stamps, &document_id, transfer)
-            .await
-            .map_err(|e| refused(&member, &back, e.into()))?;
-        if outcome.recorded_now { "transfer" } else { "transfer-known" }
-    } else if is(&routes::STAFF_ORDER_CONFIRM) {
-        staff_documents::confirm_sales_order(store, stamps, &document_id)
-            .await
-            .map_err(|e| refused(&member, &back, e.into()))?;
-        "confirmed"
-    } else {
-        return Err(Problem::NotFound.into());
+    let done = match action {
+        StaffPage::Reply => {
+            let body = CommentBody::parse(&field("body"))
+                .map_err(|_| refused(&member, &back, ApiError::invalid("body", "empty")))?;
+            staff_documents::reply(store, stamps, &document_id, body, None)
+                .await
+                .map_err(|e| refused(&member, &back, e.into()))?;
+            "replied"
+        }
+        StaffPage::LinkRotate => {
+            staff_documents::edit_link(store, stamps, &document_id, LinkEdit::Rotate(tokens::new_link_nonce()))
+                .await
+                .map_err(|e| refused(&member, &back, e.into()))?;
+            "rotated"
+        }
+        StaffPage::LinkExpiry => {
+            let expires_at = expiry_from_date(&field("expires_on")).map_err(|e| refused(&member, &back, e))?;
+            staff_documents::edit_link(store, stamps, &document_id, LinkEdit::Expire(expires_at))
+                .await
+                .map_err(|e| refused(&member, &back, e.into()))?;
+            "expiry"
+        }
+        StaffPage::Transfer => {
+            let invalid = || refused(&member, &back, ApiError::invalid("amount_minor", "amount"));
+            let amount_minor = parse_amount(&field("amount")).ok_or_else(invalid)?;
+            let reference = PaymentReference::parse(field("reference").trim())
+                .map_err(|_| refused(&member, &back, ApiError::invalid("reference", "reference")))?;
+            let transfer = TransferReceived { amount_minor, reference, received_at: None };
+            let outcome = payments::record_transfer(store, stamps, &document_id, transfer)
+                .await
+                .map_err(|e| refused(&member, &back, e.into()))?;
+            if outcome.recorded_now { "transfer" } else { "transfer-known" }
+        }
+        StaffPage::OrderConfirm => {
+            staff_documents::confirm_sales_order(store, stamps, &document_id)
+                .await
+                .map_err(|e| refused(&member, &back, e.into()))?;
+            "confirmed"
+        }
+        StaffPage::LoginForm
+        | StaffPage::LoginRequest
+        | StaffPage::LoginConfirmForm
+        | StaffPage::LoginConfirm
+        | StaffPage::Logout
+        | StaffPage::Home
+        | StaffPage::Document => return Err(Problem::NotFound.into()),
     };
     Ok(http::see_other(&format!("{back}?done={done}")))
 }

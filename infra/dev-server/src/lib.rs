@@ -17,7 +17,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use portal_web::http::ClientIp;
-use portal_web::routes::{self, Route};
+use portal_web::routes::{self, Function, Route};
 use portal_web::{AppState, respond};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -36,14 +36,34 @@ type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Response<Body>> + Send + 'a
 /// A function's handler, as the local server calls it.
 pub type Handler = for<'a> fn(&'a AppState, Request) -> HandlerFuture<'a>;
 
-macro_rules! mount {
-    ($route:expr, $crate_name:ident) => {
-        (
-            $route,
-            (|state, request| Box::pin(serving(stringify!($crate_name), $crate_name::handle(state, request))))
-                as Handler,
-        )
+macro_rules! handler {
+    ($crate_name:ident) => {
+        (|state, request| Box::pin(serving(stringify!($crate_name), $crate_name::handle(state, request)))) as Handler
     };
+}
+
+/// The handler of each function, as its crate exports it.
+pub fn handler_of(function: Function) -> Handler {
+    match function {
+        Function::Login => handler!(portal_login),
+        Function::LoginConfirm => handler!(portal_login_confirm),
+        Function::Logout => handler!(portal_logout),
+        Function::Dashboard => handler!(portal_dashboard),
+        Function::DocumentList => handler!(portal_document_list),
+        Function::DocumentView => handler!(portal_document_view),
+        Function::DocumentPdf => handler!(portal_document_pdf),
+        Function::DocumentComment => handler!(portal_document_comment),
+        Function::QuoteAnswer => handler!(portal_quote_answer),
+        Function::OrderConfirm => handler!(portal_order_confirm),
+        Function::DocumentLink => handler!(portal_document_link),
+        Function::Catalog => handler!(portal_catalog),
+        Function::Cart => handler!(portal_cart),
+        Function::OrderPlace => handler!(portal_order_place),
+        Function::InvoicePay => handler!(portal_invoice_pay),
+        Function::StripeWebhook => handler!(portal_stripe_webhook),
+        Function::Staff => handler!(portal_staff),
+        Function::StaffApi => handler!(portal_staff_api),
+    }
 }
 
 tokio::task_local! {
@@ -63,72 +83,10 @@ pub fn serving_function() -> Option<&'static str> {
     SERVING.try_with(|name| *name).ok()
 }
 
-/// Every Lambda route and the function handler serving it.
+/// Every Lambda route and the function handler serving it: the route table,
+/// each route on its function.
 pub fn mounts() -> Vec<(Route, Handler)> {
-    vec![
-        mount!(routes::LOGIN_FORM, portal_login),
-        mount!(routes::LOGIN_REQUEST, portal_login),
-        mount!(routes::LOGIN_CONFIRM_FORM, portal_login_confirm),
-        mount!(routes::LOGIN_CONFIRM, portal_login_confirm),
-        mount!(routes::LOGOUT, portal_logout),
-        mount!(routes::DASHBOARD, portal_dashboard),
-        mount!(routes::DOCUMENT_LIST, portal_document_list),
-        mount!(routes::DOCUMENT_VIEW, portal_document_view),
-        mount!(routes::DOCUMENT_PDF, portal_document_pdf),
-        mount!(routes::DOCUMENT_COMMENT, portal_document_comment),
-        mount!(routes::QUOTE_ACCEPT, portal_quote_answer),
-        mount!(routes::QUOTE_REJECT, portal_quote_answer),
-        mount!(routes::ORDER_CONFIRM, portal_order_confirm),
-        mount!(routes::DOCUMENT_LINK, portal_document_link),
-        mount!(routes::CATALOG, portal_catalog),
-        mount!(routes::PRODUCT_IMAGE, portal_catalog),
-        mount!(routes::CART, portal_cart),
-        mount!(routes::CART_ADD, portal_cart),
-        mount!(routes::CART_UPDATE, portal_cart),
-        mount!(routes::REORDER, portal_cart),
-        mount!(routes::ORDER_PLACE, portal_order_place),
-        mount!(routes::INVOICE_PAY, portal_invoice_pay),
-        mount!(routes::STRIPE_WEBHOOK, portal_stripe_webhook),
-        mount!(routes::STAFF_LOGIN_FORM, portal_staff),
-        mount!(routes::STAFF_LOGIN_REQUEST, portal_staff),
-        mount!(routes::STAFF_LOGIN_CONFIRM_FORM, portal_staff),
-        mount!(routes::STAFF_LOGIN_CONFIRM, portal_staff),
-        mount!(routes::STAFF_LOGOUT, portal_staff),
-        mount!(routes::STAFF_HOME, portal_staff),
-        mount!(routes::STAFF_DOCUMENT, portal_staff),
-        mount!(routes::STAFF_REPLY, portal_staff),
-        mount!(routes::STAFF_LINK_ROTATE, portal_staff),
-        mount!(routes::STAFF_LINK_EXPIRY, portal_staff),
-        mount!(routes::STAFF_TRANSFER, portal_staff),
-        mount!(routes::STAFF_ORDER_CONFIRM, portal_staff),
-        mount!(routes::API_OPENAPI, portal_staff_api),
-        mount!(routes::API_KEYS, portal_staff_api),
-        mount!(routes::API_KEY_CREATE, portal_staff_api),
-        mount!(routes::API_KEY_REVOKE, portal_staff_api),
-        mount!(routes::API_SETTINGS, portal_staff_api),
-        mount!(routes::API_SETTINGS_UPDATE, portal_staff_api),
-        mount!(routes::API_CONTACT_CREATE, portal_staff_api),
-        mount!(routes::API_CONTACT, portal_staff_api),
-        mount!(routes::API_CONTACT_UPDATE, portal_staff_api),
-        mount!(routes::API_CONTACT_INVITE, portal_staff_api),
-        mount!(routes::API_CONTACT_DOCUMENTS, portal_staff_api),
-        mount!(routes::API_DOCUMENT_CREATE, portal_staff_api),
-        mount!(routes::API_DOCUMENT, portal_staff_api),
-        mount!(routes::API_DOCUMENT_UPDATE, portal_staff_api),
-        mount!(routes::API_DOCUMENT_VOID, portal_staff_api),
-        mount!(routes::API_DOCUMENT_PAYMENTS, portal_staff_api),
-        mount!(routes::API_DOCUMENT_PAYMENT_RECORD, portal_staff_api),
-        mount!(routes::API_DOCUMENT_ACTIVITY, portal_staff_api),
-        mount!(routes::API_DOCUMENT_COMMENTS, portal_staff_api),
-        mount!(routes::API_DOCUMENT_REPLY, portal_staff_api),
-        mount!(routes::API_DOCUMENT_LINK, portal_staff_api),
-        mount!(routes::API_DOCUMENT_LINK_ROTATE, portal_staff_api),
-        mount!(routes::API_DOCUMENT_LINK_EXPIRY, portal_staff_api),
-        mount!(routes::API_PRODUCT, portal_staff_api),
-        mount!(routes::API_PRODUCT_SAVE, portal_staff_api),
-        mount!(routes::API_PRICE_LIST, portal_staff_api),
-        mount!(routes::API_PRICE_LIST_SAVE, portal_staff_api),
-    ]
+    routes::every_route().map(|route| (route.clone(), handler_of(route.function))).collect()
 }
 
 /// Routes the local server adds for developers (not Lambda functions).
@@ -147,7 +105,9 @@ pub fn dev_routes() -> Vec<(Method, &'static str)> {
 /// Dispatches one request: a Lambda route, a dev page, or 404.
 pub async fn dispatch(state: &AppState, mounts: &[(Route, Handler)], request: Request) -> Response<Body> {
     let path = request.uri().path().to_string();
-    if let Some((_, handler)) = mounts.iter().find(|(route, _)| route.serves(request.method(), &path).is_some()) {
+    if let Some((_, handler)) = routes::resolve(request.method(), &path)
+        .and_then(|(route, _)| mounts.iter().find(|(mounted, _)| mounted == route))
+    {
         let writes = request.method() != Method::GET;
         let response = handler(state, request).await;
         if writes {

@@ -556,15 +556,20 @@ fn listing_items(product: &Product) -> StoreResult<Vec<Item>> {
     let words = if product.listed() { catalog::product_search_words(product) } else { Vec::new() };
     let mut entries: Vec<keys::Listing<'_>> = listings(product);
     entries.extend(words.iter().map(|w| keys::Listing::Word(w)));
-    Ok(entries
-        .iter()
-        .map(|listing| {
-            let mut item = Item::new(keys::product_listing(&product.id, listing), String::new());
-            item.gsi1 = Some(keys::catalog_position(listing, &name, &product.id));
-            item.summary = Some(summary.clone());
-            item
-        })
-        .collect())
+    let mut items: Vec<Item> = Vec::with_capacity(entries.len());
+    for listing in &entries {
+        let key = keys::product_listing(&product.id, listing);
+        // One entry per key: a category named twice is listed once (a
+        // transaction may write each item only once).
+        if items.iter().any(|item| item.key == key) {
+            continue;
+        }
+        let mut item = Item::new(key, String::new());
+        item.gsi1 = Some(keys::catalog_position(listing, &name, &product.id));
+        item.summary = Some(summary.clone());
+        items.push(item);
+    }
+    Ok(items)
 }
 
 fn products_of(items: Vec<Item>) -> StoreResult<Vec<Product>> {

@@ -417,3 +417,17 @@ async fn the_catalog_pages_by_name_lists_only_active_products_and_follows_edits(
     store.save_product(&moved).await.unwrap();
     assert!(store.search_catalog(&["lampara".into()], 10).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_product_named_in_a_category_twice_is_saved_and_listed_once() {
+    use portal_domain::catalog::CategoryId;
+    use portal_domain::ports::{CatalogQuery, CatalogSection, CatalogStore};
+    let store = store();
+    let mut twice = product("p1", "Panel LED", "luz");
+    twice.categories.push(CategoryId::parse("luz").unwrap());
+    store.save_product(&twice).await.expect("one listing per category");
+    let luz = CatalogSection::Category(CategoryId::parse("luz").unwrap());
+    let page = store.catalog_page(&CatalogQuery { section: luz, limit: 10, cursor: None }).await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    store.save_product(&product("p1", "Panel LED", "cable")).await.expect("and saved again");
+}

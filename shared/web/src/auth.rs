@@ -166,7 +166,7 @@ pub fn start_staff_session(
 ) -> Result<(), WebError> {
     let now = state.clock.now();
     let (token, expires_at) = state.keys.issue_staff_session(email, now).ok_or_else(|| {
-        WebError::Internal(format!("this function has no staff secret ({})", crate::config::ENV_STAFF_SECRET_KEY))
+        WebError::broken(format!("this function has no staff secret ({})", crate::config::ENV_STAFF_SECRET_KEY))
     })?;
     let cookie = SetCookie {
         name: staff_cookie_name(state),

@@ -271,9 +271,51 @@ pub enum WebError {
     /// its status and a link back.
     #[error("{status}: {message} (back to {back})")]
     Message { status: StatusCode, message: String, back: String },
-    /// A fault: the user sees a generic apology, the log gets the cause.
+    /// A fault: the user sees a generic apology, the log gets the cause
+    /// with its whole chain.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(Fault),
+}
+
+/// What went wrong inside, kept with its chain of causes for the log.
+#[derive(Debug)]
+pub struct Fault(Box<dyn std::error::Error + Send + Sync + 'static>);
+
+impl Fault {
+    /// A fault caused by `error` (its sources are logged with it).
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Fault(Box::new(error))
+    }
+
+    /// A fault found by the portal itself (broken data or configuration).
+    pub fn msg(message: impl Into<String>) -> Self {
+        Fault(message.into().into())
+    }
+}
+
+impl std::fmt::Display for Fault {
+    /// The error and each of its sources: `a: b: c`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
+impl WebError {
+    /// A fault caused by `error`.
+    pub fn fault(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        WebError::Internal(Fault::new(error))
+    }
+
+    /// A fault the portal found itself.
+    pub fn broken(message: impl Into<String>) -> Self {
+        WebError::Internal(Fault::msg(message))
+    }
 }
 
 impl From<Problem> for WebError {
@@ -286,7 +328,7 @@ impl From<StoreError> for WebError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::InvalidCursor => WebError::Problem(Problem::InvalidCursor),
-            other => WebError::Internal(other.to_string()),
+            other => WebError::fault(other),
         }
     }
 }
@@ -296,7 +338,7 @@ impl From<portal_app::WriteError> for WebError {
         match error {
             portal_app::WriteError::Missing(_) => WebError::Problem(Problem::NotFound),
             portal_app::WriteError::Store(error) => error.into(),
-            other => WebError::Internal(other.to_string()),
+            other => WebError::fault(other),
         }
     }
 }

@@ -55,7 +55,7 @@ impl AppState {
         self.store
             .business_settings()
             .await?
-            .ok_or_else(|| crate::WebError::Internal("business settings are missing: import them first".into()))
+            .ok_or_else(|| crate::WebError::broken("business settings are missing: import them first"))
     }
 
     /// The state over ports built elsewhere (`portal-runtime` builds them

@@ -43,7 +43,7 @@ fn every_template_route_is_mounted_by_the_local_server_and_vice_versa() {
     assert_eq!(template_routes(), mounted);
     let declared: BTreeSet<_> =
         every_route().map(|r| (r.function.to_string(), r.method.to_string(), r.path.to_string())).collect();
-    assert_eq!(declared, mounted, "the local server mounts exactly portal_web::routes::ALL and API");
+    assert_eq!(declared, mounted, "the local server mounts exactly the route table");
 }
 
 #[test]
