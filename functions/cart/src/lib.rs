@@ -93,9 +93,18 @@ async fn change_cart(
     Err(Problem::CartChanged.into())
 }
 
-fn quantity(form: &std::collections::HashMap<String, String>) -> Result<OrderQuantity, Problem> {
-    OrderQuantity::parse(form.get("quantity").map(String::as_str).unwrap_or_default())
-        .map_err(|_| Problem::QuantityInvalid)
+/// The catalog's and the cart's forms: a product, a quantity, or the line's removal.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CartForm {
+    pub product: String,
+    pub quantity: String,
+    /// Present when the line's "remove" button was pressed.
+    pub remove: Option<String>,
+}
+
+fn quantity(form: &CartForm) -> Result<OrderQuantity, Problem> {
+    OrderQuantity::parse(&form.quantity).map_err(|_| Problem::QuantityInvalid)
 }
 
 fn cart_problem(error: CartError) -> Problem {
@@ -108,9 +117,8 @@ fn cart_problem(error: CartError) -> Problem {
 /// Adds a product of the catalog (active and orderable) to the cart.
 pub async fn add(state: &AppState, request: &Request) -> WebResult {
     let viewer = shop::require_catalog_contact(state, request).await?;
-    let form = http::form(request)?;
-    csrf::verify(state, request, &form)?;
-    let id = form.get("product").and_then(|id| ProductId::parse(id).ok()).ok_or(Problem::ProductUnavailable)?;
+    let form: CartForm = csrf::form(state, request)?;
+    let id = ProductId::parse(&form.product).map_err(|_| Problem::ProductUnavailable)?;
     let quantity = quantity(&form)?;
     let product = state.store.product(&id).await?;
     if !product.is_some_and(|p| p.active && p.availability.orderable()) {
@@ -125,9 +133,8 @@ pub async fn update(state: &AppState, request: &Request) -> WebResult {
     let viewer = shop::require_catalog_contact(state, request).await?;
     let params = CART_UPDATE.matches(request.uri().path()).ok_or(Problem::NotFound)?;
     let id = params.get("id").and_then(|id| ProductId::parse(id).ok()).ok_or(Problem::NotFound)?;
-    let form = http::form(request)?;
-    csrf::verify(state, request, &form)?;
-    let new_quantity = if form.contains_key("remove") { None } else { Some(quantity(&form)?) };
+    let form: CartForm = csrf::form(state, request)?;
+    let new_quantity = if form.remove.is_some() { None } else { Some(quantity(&form)?) };
     change_cart(state, &viewer, |cart| {
         cart.set(&id, new_quantity);
         Ok(())
@@ -142,8 +149,7 @@ pub async fn reorder(state: &AppState, request: &Request) -> WebResult {
     let viewer = shop::require_catalog_contact(state, request).await?;
     let params = REORDER.matches(request.uri().path()).ok_or(Problem::NotFound)?;
     let id = params.get("id").and_then(|id| DocumentId::parse(id).ok()).ok_or(Problem::NotFound)?;
-    let form = http::form(request)?;
-    csrf::verify(state, request, &form)?;
+    let _: csrf::NoFields = csrf::form(state, request)?;
     let order = state
         .store
         .document(&id)

@@ -11,6 +11,13 @@ use portal_web::routes::url;
 use portal_web::views::pages;
 use portal_web::{AppState, Body, Request, Response, WebError, WebResult, auth, csrf, http, respond, tokens};
 
+/// The confirm button's form: the link's token.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct TokenForm {
+    pub token: String,
+}
+
 /// Serves `GET /login/confirm` and `POST /login/confirm`.
 pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
     let result = if request.method() == Method::POST {
@@ -35,9 +42,8 @@ pub async fn show_button(state: &AppState, request: &Request) -> WebResult {
 
 /// Spends the token and logs the contact in.
 pub async fn confirm(state: &AppState, request: &Request) -> WebResult {
-    let form = http::form(request)?;
-    csrf::verify(state, request, &form)?;
-    let token = form.get("token").filter(|t| tokens::is_random_token_shaped(t)).ok_or(Problem::LoginLinkInvalid)?;
+    let form: TokenForm = csrf::form(state, request)?;
+    let token = Some(&form.token).filter(|t| tokens::is_random_token_shaped(t)).ok_or(Problem::LoginLinkInvalid)?;
     let contact = login::spend_contact_link(state.store.as_ref(), state.stamps(), &tokens::LinkTokens, token)
         .await
         .map_err(spend_refused)?;

@@ -13,6 +13,13 @@ use portal_web::routes::url;
 use portal_web::views::{mail, pages};
 use portal_web::{AppState, Body, Request, Response, WebError, WebResult, auth, csrf, http, respond};
 
+/// The login form: the address to mail a link to.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct EmailForm {
+    pub email: String,
+}
+
 /// Serves `GET /login` and `POST /login`.
 pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
     let result = if request.method() == Method::POST {
@@ -39,11 +46,10 @@ pub async fn show_form(state: &AppState, request: &Request) -> WebResult {
 /// Mails a single-use login link if the address belongs to a contact with
 /// portal access, then answers "check your email" in every case.
 pub async fn request_link(state: &AppState, request: &Request) -> WebResult {
-    let form = http::form(request)?;
-    csrf::verify(state, request, &form)?;
+    let form: EmailForm = csrf::form(state, request)?;
     let locale = respond::request_locale(request);
     let settings = state.business_settings().await?;
-    let typed = form.get("email").map(String::as_str).unwrap_or_default();
+    let typed = form.email.as_str();
     let Ok(email) = EmailAddress::parse(typed) else {
         let csrf = csrf::prepare(state, request);
         let message = Problem::InvalidEmail.message(locale);

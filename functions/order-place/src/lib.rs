@@ -19,14 +19,21 @@ pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
     respond::finish(state, &request, result)
 }
 
+/// The cart page's order form.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct OrderForm {
+    /// The cart version the page showed.
+    pub cart_version: String,
+    pub note: String,
+}
+
 /// Places the order and shows it.
 pub async fn place(state: &AppState, request: &Request) -> WebResult {
     let viewer = shop::require_catalog_contact(state, request).await?;
-    let form = http::form(request)?;
-    csrf::verify(state, request, &form)?;
-    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
-    let seen_cart_version: u64 = field("cart_version").trim().parse().map_err(|_| Problem::CartChanged)?;
-    let note = optional_note(field("note")).map_err(|_| Problem::NoteInvalid)?;
+    let form: OrderForm = csrf::form(state, request)?;
+    let seen_cart_version: u64 = form.cart_version.trim().parse().map_err(|_| Problem::CartChanged)?;
+    let note = optional_note(&form.note).map_err(|_| Problem::NoteInvalid)?;
     let order = OrderRequest {
         contact: &viewer.contact,
         cart: shop::cart_owner(&viewer),

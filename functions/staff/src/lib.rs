@@ -31,6 +31,36 @@ pub const HISTORY_SHOWN: u32 = 200;
 pub const RECENT_SHOWN: usize = 20;
 /// Documents checked for "waiting for you".
 pub const WAITING_CHECKED: usize = 20;
+/// The staff login form: the address, and the staff page to return to.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StaffLoginForm {
+    pub email: String,
+    pub next: String,
+}
+
+/// The staff confirm button's form.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StaffConfirmForm {
+    pub token: String,
+    pub next: String,
+}
+
+/// The forms of the staff view's actions (each uses its own fields).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StaffActionForm {
+    /// A reply.
+    pub body: String,
+    /// A link expiry, `YYYY-MM-DD`; empty for never.
+    pub expires_on: String,
+    /// A transfer's amount as staff type it (`1.234,56`).
+    pub amount: String,
+    /// A transfer's bank reference.
+    pub reference: String,
+}
+
 /// Serves every `/staff` route.
 pub async fn handle(state: &AppState, request: Request) -> Response<Body> {
     let result = route(state, &request).await;
@@ -79,11 +109,10 @@ pub async fn login_form(state: &AppState, request: &Request) -> WebResult {
 /// `POST /staff/login`: mails a login link to a staff address; every address
 /// gets the same answer after the same time.
 pub async fn request_link(state: &AppState, request: &Request) -> WebResult {
-    let form = http::form(request)?;
-    csrf::verify(state, request, &form)?;
+    let form: StaffLoginForm = csrf::form(state, request)?;
     let settings = state.business_settings().await?;
-    let next = next_of(&form);
-    let typed = form.get("email").map(String::as_str).unwrap_or_default();
+    let next = url::safe_staff_next(&form.next);
+    let typed = form.email.as_str();
     let Ok(email) = EmailAddress::parse(typed) else {
         let csrf = csrf::prepare(state, request);
         let message = Problem::InvalidEmail.message(settings.default_locale);
@@ -119,9 +148,8 @@ pub async fn confirm_form(state: &AppState, request: &Request) -> WebResult {
 
 /// `POST /staff/login/confirm`: spends the link and starts the staff session.
 pub async fn confirm(state: &AppState, request: &Request) -> WebResult {
-    let form = http::form(request)?;
-    csrf::verify(state, request, &form)?;
-    let token = form.get("token").filter(|t| tokens::is_random_token_shaped(t)).ok_or(Problem::LoginLinkInvalid)?;
+    let form: StaffConfirmForm = csrf::form(state, request)?;
+    let token = Some(&form.token).filter(|t| tokens::is_random_token_shaped(t)).ok_or(Problem::LoginLinkInvalid)?;
     let settings = state.business_settings().await?;
     let email = login::spend_staff_link(state.store.as_ref(), state.stamps(), &tokens::LinkTokens, &settings, token)
         .await
@@ -130,15 +158,14 @@ pub async fn confirm(state: &AppState, request: &Request) -> WebResult {
             SpendError::AccessDisabled => Problem::AccessDisabled.into(),
             SpendError::Write(e) => e.into(),
         })?;
-    let mut response = http::see_other(&next_of(&form));
+    let mut response = http::see_other(&url::safe_staff_next(&form.next));
     auth::start_staff_session(state, &mut response, &email)?;
     Ok(response)
 }
 
 /// `POST /staff/logout`.
 pub async fn logout(state: &AppState, request: &Request) -> WebResult {
-    let form = http::form(request)?;
-    csrf::verify(state, request, &form)?;
+    let _: csrf::NoFields = csrf::form(state, request)?;
     let mut response = http::see_other(&url::staff_login());
     auth::end_staff_session(state, &mut response);
     Ok(response)
@@ -341,13 +368,11 @@ async fn act(state: &AppState, request: &Request, action: StaffPage, id: &str) -
     let member = auth::current_staff(state, request)
         .await?
         .ok_or_else(|| WebError::StaffLoginRequired { next: back.clone() })?;
-    let form = http::form(request)?;
-    csrf::verify(state, request, &form)?;
-    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default().to_string();
+    let form: StaffActionForm = csrf::form(state, request)?;
     let (store, stamps) = (state.store.as_ref(), state.stamps());
     let done = match action {
         StaffPage::Reply => {
-            let body = CommentBody::parse(&field("body"))
+            let body = CommentBody::parse(&form.body)
                 .map_err(|_| refused(&member, &back, ApiError::invalid("body", "empty")))?;
             staff_documents::reply(store, stamps, &document_id, body, None)
                 .await
@@ -361,7 +386,7 @@ async fn act(state: &AppState, request: &Request, action: StaffPage, id: &str) -
             "rotated"
         }
         StaffPage::LinkExpiry => {
-            let expires_at = expiry_from_date(&field("expires_on")).map_err(|e| refused(&member, &back, e))?;
+            let expires_at = expiry_from_date(&form.expires_on).map_err(|e| refused(&member, &back, e))?;
             staff_documents::edit_link(store, stamps, &document_id, LinkEdit::Expire(expires_at))
                 .await
                 .map_err(|e| refused(&member, &back, e.into()))?;
@@ -369,8 +394,8 @@ async fn act(state: &AppState, request: &Request, action: StaffPage, id: &str) -
         }
         StaffPage::Transfer => {
             let invalid = || refused(&member, &back, ApiError::invalid("amount_minor", "amount"));
-            let amount_minor = parse_amount(&field("amount")).ok_or_else(invalid)?;
-            let reference = PaymentReference::parse(field("reference").trim())
+            let amount_minor = parse_amount(&form.amount).ok_or_else(invalid)?;
+            let reference = PaymentReference::parse(form.reference.trim())
                 .map_err(|_| refused(&member, &back, ApiError::invalid("reference", "reference")))?;
             let transfer = TransferReceived { amount_minor, reference, received_at: None };
             let outcome = payments::record_transfer(store, stamps, &document_id, transfer)

@@ -88,8 +88,7 @@ pub async fn prepare(
         None => params.get("kind").and_then(DocumentKind::from_slug).ok_or(Problem::NotFound)?,
     };
     let id = params.get("id").and_then(|id| DocumentId::parse(id).ok()).ok_or(Problem::NotFound)?;
-    let form = http::form(request)?;
-    csrf::verify(state, request, &form)?;
+    let form: HashMap<String, String> = csrf::form(state, request)?;
     let Some(document) = state.store.document(&id).await?.filter(|d| d.kind == kind) else {
         return match auth::current_contact(state, request).await? {
             Some(_) => Err(Problem::NotFound.into()),

@@ -7,6 +7,7 @@ use crate::state::AppState;
 use crate::tokens;
 use lambda_http::http::header;
 use lambda_http::{Body, Request, Response};
+use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 
 /// The form field every POST form carries.
@@ -48,12 +49,28 @@ pub fn prepare(state: &AppState, request: &Request) -> CsrfContext {
     }
 }
 
+/// A form posted from one of the portal's pages: the body parsed once (URL
+/// encoding, size), its CSRF token verified, its fields read into `T`. The
+/// only way a handler reads a form, so no form is read unchecked. Absent
+/// fields take `T`'s defaults; fields `T` does not name are ignored.
+pub fn form<T: DeserializeOwned>(state: &AppState, request: &Request) -> Result<T, WebError> {
+    let fields = http::form(request)?;
+    verify(state, request, &fields)?;
+    // The fields as parsed above (first value of each name), read into `T`.
+    let canonical = serde_urlencoded::to_string(&fields).map_err(|_| Problem::UnsupportedForm)?;
+    serde_urlencoded::from_str(&canonical).map_err(|_| Problem::UnsupportedForm.into())
+}
+
+/// A form with nothing to read but its CSRF token (log out, re-order).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NoFields {}
+
 /// Refuses the POST unless its form carries the HMAC of the browser's CSRF
 /// cookie, the browser does not say it comes from another site
 /// (`Sec-Fetch-Site`), and any real `Origin` names this portal. Browsers send
 /// `Origin: null` on our own forms because pages use `Referrer-Policy:
 /// no-referrer`; that says nothing either way, so the token decides.
-pub fn verify(state: &AppState, request: &Request, form: &HashMap<String, String>) -> Result<(), WebError> {
+fn verify(state: &AppState, request: &Request, form: &HashMap<String, String>) -> Result<(), WebError> {
     if let Some(site) = http::header_str(request, header::HeaderName::from_static("sec-fetch-site"))
         && matches!(site, "cross-site" | "same-site")
     {

@@ -36,7 +36,8 @@ pub fn query(request: &Request) -> HashMap<String, String> {
 }
 
 /// A urlencoded form body (first value wins). Wrong content type, oversize or
-/// malformed bodies are a 4xx.
+/// malformed bodies are a 4xx. Handlers read forms through
+/// [`crate::csrf::form`], which verifies the CSRF token first.
 pub fn form(request: &Request) -> Result<HashMap<String, String>, WebError> {
     let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if !content_type.starts_with("application/x-www-form-urlencoded") {
