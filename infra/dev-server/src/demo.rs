@@ -2,7 +2,7 @@
 //! supplier, and documents of every kind in every state, dated around today.
 
 use portal_domain::contact::ContactId;
-use portal_domain::document::{AccessLink, DocumentNumber};
+use portal_domain::document::DocumentNumber;
 use portal_domain::interaction::{Acceptance, Origin, Rejection, SignerName, SupplierConfirmation};
 use portal_domain::ports::{StoreError, StoreResult};
 use portal_domain::settings::{Address, BrandColour};
@@ -275,27 +275,21 @@ fn at(date: Date, hour: u8) -> OffsetDateTime {
 fn build(state: &AppState, spec: &Spec, contact: &Contact, today: Date) -> (Document, Vec<ActivityEvent>) {
     let issue_date = today - Duration::days(spec.issued_days_ago);
     let deadline = spec.deadline_in_days.map(|days| today + Duration::days(days));
-    let mut document = Document {
-        id: DocumentId::parse(&format!("d-{}", spec.number.to_lowercase())).expect("demo document id"),
-        kind: spec.kind,
-        number: DocumentNumber::parse(spec.number).expect("demo number"),
-        contact_id: contact.id.clone(),
-        status: spec.status,
+    let mut document = Document::new(
+        DocumentId::parse(&format!("d-{}", spec.number.to_lowercase())).expect("demo document id"),
+        spec.kind,
+        DocumentNumber::parse(spec.number).expect("demo number"),
+        contact.id.clone(),
         issue_date,
-        due_date: if spec.kind == DocumentKind::Invoice { deadline } else { None },
-        valid_until: if spec.kind == DocumentKind::Quote { deadline } else { None },
-        currency: Currency::EUR,
-        lines: (spec.lines)(),
-        recargo: contact.recargo_equivalencia && !spec.kind.is_purchase(),
-        notes: spec.notes.map(str::to_string),
-        paid_minor: 0,
-        access_link: AccessLink { nonce: portal_web::tokens::new_link_nonce(), expires_at: None },
-        content_version: 1,
-        revision: 0,
-        acceptance: None,
-        rejection: None,
-        supplier_confirmation: None,
-    };
+        Currency::EUR,
+        portal_web::tokens::new_link_nonce(),
+    );
+    document.status = spec.status;
+    document.due_date = if spec.kind == DocumentKind::Invoice { deadline } else { None };
+    document.valid_until = if spec.kind == DocumentKind::Quote { deadline } else { None };
+    document.lines = (spec.lines)();
+    document.recargo = contact.recargo_equivalencia && !spec.kind.is_purchase();
+    document.notes = spec.notes.map(str::to_string);
     let total = document.totals().total;
     document.paid_minor = total * spec.paid_percent / 100;
     let (document_id, document_kind, document_number) = (document.id.clone(), document.kind, document.number.clone());

@@ -4,7 +4,6 @@
 use crate::stamps::Stamps;
 use crate::write::{self, WriteError};
 use portal_domain::catalog::{self, OrderError, PriceList, PricedLine};
-use portal_domain::document::AccessLink;
 use portal_domain::interaction::NotificationKind;
 use portal_domain::ports::{CartOwner, CatalogStore, NewOrder, OrderStore, SettingsStore, StoreError, StoredCart};
 use portal_domain::{
@@ -130,27 +129,19 @@ where
     // writes the order (`OrderStore::place_order`), replacing these two.
     let provisional = DocumentId::parse("d-pending")
         .map_err(|e| WriteError::Store(StoreError::Corrupt(format!("provisional order id: {e}"))))?;
-    let document = Document {
-        id: provisional,
-        kind: DocumentKind::SalesOrder,
-        number: order_number(today.year(), 0),
-        contact_id: contact.id.clone(),
-        status: DocumentKind::SalesOrder.initial_status(),
-        issue_date: today,
-        due_date: None,
-        valid_until: None,
+    let number = order_number(today.year(), 0);
+    let mut document = Document::new(
+        provisional,
+        DocumentKind::SalesOrder,
+        number,
+        contact.id.clone(),
+        today,
         currency,
-        lines,
-        recargo: contact.recargo_equivalencia,
-        notes: order.note,
-        paid_minor: 0,
-        access_link: AccessLink { nonce: order.link_nonce, expires_at: None },
-        content_version: 1,
-        revision: 0,
-        acceptance: None,
-        rejection: None,
-        supplier_confirmation: None,
-    };
+        order.link_nonce,
+    );
+    document.lines = lines;
+    document.recargo = contact.recargo_equivalencia;
+    document.notes = order.note;
     let mut notifications = stamps.to_staff(&settings, NotificationKind::OrderPlaced, &document, None);
     notifications.extend(stamps.to_contact(contact, NotificationKind::OrderReceipt, &document, None));
     let new = NewOrder {

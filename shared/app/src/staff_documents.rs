@@ -5,7 +5,7 @@
 use crate::answers::new_comment_id;
 use crate::stamps::Stamps;
 use crate::write::{self, WriteError};
-use portal_domain::document::{AccessLink, StatusBucket};
+use portal_domain::document::StatusBucket;
 use portal_domain::interaction::{Comment, CommentBody, NotificationKind, Origin};
 use portal_domain::ports::{
     CommentStore, ContactStore, DocumentChange, DocumentStore, DocumentUpdate, SettingsStore, StoreError,
@@ -94,27 +94,10 @@ where
         None => DocumentId::parse(&format!("d-{}", stamps.new_id()))
             .map_err(|e| WriteError::Store(StoreError::Corrupt(format!("generated document id: {e}"))))?,
     };
-    let mut document = Document {
-        id,
-        kind: new.kind,
-        number: new.content.number.clone(),
-        contact_id: contact.id.clone(),
-        status,
-        issue_date: new.content.issue_date,
-        due_date: None,
-        valid_until: None,
-        currency: new.currency.unwrap_or(settings.default_currency),
-        lines: Vec::new(),
-        recargo: false,
-        notes: None,
-        paid_minor: 0,
-        access_link: AccessLink { nonce: new.link_nonce, expires_at: None },
-        content_version: 1,
-        revision: 0,
-        acceptance: None,
-        rejection: None,
-        supplier_confirmation: None,
-    };
+    let currency = new.currency.unwrap_or(settings.default_currency);
+    let (number, issue_date) = (new.content.number.clone(), new.content.issue_date);
+    let mut document = Document::new(id, new.kind, number, contact.id.clone(), issue_date, currency, new.link_nonce);
+    document.status = status;
     new.content.apply_to(&mut document, &contact);
     let paid = new.paid_minor;
     if paid != 0 && (new.kind != DocumentKind::Invoice || paid < 0 || paid > document.totals().total) {

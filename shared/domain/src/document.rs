@@ -393,6 +393,41 @@ pub enum DocumentAction {
 }
 
 impl Document {
+    /// A document never stored: of `kind`, in its first status, with no lines
+    /// or dates beyond its issue date, nothing paid, answered or confirmed.
+    /// The one place a document is put together; callers fill in its content.
+    pub fn new(
+        id: DocumentId,
+        kind: DocumentKind,
+        number: DocumentNumber,
+        contact_id: ContactId,
+        issue_date: Date,
+        currency: Currency,
+        link: LinkNonce,
+    ) -> Document {
+        Document {
+            id,
+            kind,
+            number,
+            contact_id,
+            status: kind.initial_status(),
+            issue_date,
+            due_date: None,
+            valid_until: None,
+            currency,
+            lines: Vec::new(),
+            recargo: false,
+            notes: None,
+            paid_minor: 0,
+            access_link: AccessLink { nonce: link, expires_at: None },
+            content_version: 1,
+            revision: 0,
+            acceptance: None,
+            rejection: None,
+            supplier_confirmation: None,
+        }
+    }
+
     pub fn totals(&self) -> Totals {
         Totals::compute(self.currency, self.lines.iter().map(Line::amounts), self.recargo)
     }

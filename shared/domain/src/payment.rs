@@ -183,43 +183,16 @@ pub trait CheckoutGateway: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{AccessLink, LinkNonce};
+    use crate::Line;
     use crate::money::Currency;
     use crate::tax::VatRate;
-    use crate::totals::{Discount, Quantity};
-    use crate::{ContactId, Line};
-    use time::macros::date;
 
     fn invoice(total_net: i64, paid: i64, status: DocumentStatus) -> Document {
-        Document {
-            id: DocumentId::parse("d1").unwrap(),
-            kind: DocumentKind::Invoice,
-            number: DocumentNumber::parse("F1").unwrap(),
-            contact_id: ContactId::parse("c1").unwrap(),
-            status,
-            issue_date: date!(2026 - 11 - 01),
-            due_date: None,
-            valid_until: None,
-            currency: Currency::EUR,
-            lines: vec![Line {
-                description: "Servicio".into(),
-                quantity: Quantity::units(1),
-                unit_price_minor: total_net,
-                discount: Discount::NONE,
-                vat: VatRate::Zero,
-                irpf: None,
-                product: None,
-            }],
-            recargo: false,
-            notes: None,
-            paid_minor: paid,
-            access_link: AccessLink { nonce: LinkNonce("n".into()), expires_at: None },
-            content_version: 1,
-            revision: 0,
-            acceptance: None,
-            rejection: None,
-            supplier_confirmation: None,
-        }
+        let mut invoice = crate::testkit::document("d1", DocumentKind::Invoice, "c1");
+        invoice.lines = vec![Line { vat: VatRate::Zero, ..crate::testkit::line(1, total_net) }];
+        invoice.status = status;
+        invoice.paid_minor = paid;
+        invoice
     }
 
     #[test]

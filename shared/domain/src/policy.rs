@@ -66,32 +66,10 @@ impl Actor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{AccessLink, DocumentNumber, DocumentStatus, LinkNonce};
-    use crate::money::Currency;
-    use time::macros::date;
+    use crate::document::DocumentStatus;
 
     fn doc(id: &str, contact: &str, kind: DocumentKind) -> Document {
-        Document {
-            id: DocumentId::parse(id).unwrap(),
-            kind,
-            number: DocumentNumber::parse("F-1").unwrap(),
-            contact_id: ContactId::parse(contact).unwrap(),
-            status: kind.initial_status(),
-            issue_date: date!(2026 - 11 - 01),
-            due_date: None,
-            valid_until: None,
-            currency: Currency::EUR,
-            lines: vec![],
-            recargo: false,
-            notes: None,
-            paid_minor: 0,
-            access_link: AccessLink { nonce: LinkNonce("n".into()), expires_at: None },
-            content_version: 1,
-            revision: 0,
-            acceptance: None,
-            rejection: None,
-            supplier_confirmation: None,
-        }
+        crate::testkit::document(id, kind, contact)
     }
 
     fn contact(id: &str, role: ContactRole) -> Actor {

@@ -2,7 +2,7 @@
 //! any kind, each a function so a test changes only what it is about.
 
 use crate::contact::{ContactRole, PriceCondition};
-use crate::document::{AccessLink, LinkNonce};
+use crate::document::LinkNonce;
 use crate::settings::{Address, BrandColour};
 use crate::{
     BusinessSettings, Contact, ContactId, Currency, Document, DocumentId, DocumentKind, DocumentNumber, EmailAddress,
@@ -75,25 +75,15 @@ pub fn line(units: i64, unit_price_minor: i64) -> Line {
 /// A new document of `kind` for `contact`, in its first status, with one
 /// 100.00 € line (121.00 € with IVA), never stored yet.
 pub fn document(id: &str, kind: DocumentKind, contact: &str) -> Document {
-    Document {
-        id: DocumentId::parse(id).expect("valid document id"),
+    let mut document = Document::new(
+        DocumentId::parse(id).expect("valid document id"),
         kind,
-        number: DocumentNumber::parse(&format!("N-{id}")).expect("valid number"),
-        contact_id: ContactId::parse(contact).expect("valid contact id"),
-        status: kind.initial_status(),
-        issue_date: date!(2026 - 11 - 02),
-        due_date: None,
-        valid_until: None,
-        currency: eur(),
-        lines: vec![line(1, 10_000)],
-        recargo: false,
-        notes: None,
-        paid_minor: 0,
-        access_link: AccessLink { nonce: LinkNonce(format!("nonce-{id}")), expires_at: None },
-        content_version: 1,
-        revision: 0,
-        acceptance: None,
-        rejection: None,
-        supplier_confirmation: None,
-    }
+        DocumentNumber::parse(&format!("N-{id}")).expect("valid number"),
+        ContactId::parse(contact).expect("valid contact id"),
+        date!(2026 - 11 - 02),
+        eur(),
+        LinkNonce(format!("nonce-{id}")),
+    );
+    document.lines = vec![line(1, 10_000)];
+    document
 }
