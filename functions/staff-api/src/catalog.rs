@@ -37,14 +37,16 @@ fn active() -> bool {
     true
 }
 
+/// Checks a product's own words in both languages (data staff type, not the
+/// portal's texts): Spanish where `required`, English always optional.
 fn localized(field: &str, value: Localized, max: usize, required: bool) -> Result<Localized, ApiError> {
-    let es = if required || !value.es.trim().is_empty() {
+    let spanish = if required || !value.es.trim().is_empty() {
         text(&format!("{field}.es"), &value.es, max)?
     } else {
         String::new()
     };
-    let en = crate::optional_text(&format!("{field}.en"), value.en.as_deref(), max)?;
-    Ok(Localized { es, en })
+    let english = crate::optional_text(&format!("{field}.en"), value.en.as_deref(), max)?;
+    Ok(Localized { es: spanish, en: english })
 }
 
 /// `GET /api/v1/products/{id}`.

@@ -17,6 +17,7 @@ use portal_domain::{DocumentId, EmailAddress};
 use portal_web::api::{self, ApiError};
 use portal_web::auth::{self, StaffMember};
 use portal_web::error::Problem;
+use portal_web::i18n;
 use portal_web::routes::{self, Endpoint, StaffPage, url};
 use portal_web::views::{mail, staff};
 use portal_web::{AppState, Body, Request, Response, WebError, WebResult, csrf, http, respond, tokens};
@@ -238,21 +239,16 @@ pub async fn home(state: &AppState, request: &Request) -> WebResult {
     })
 }
 
+/// The outcome named by `?done=` after an action, in the staff's language.
 fn notice(locale: portal_domain::Locale, done: &str) -> Option<&'static str> {
-    let es = locale == portal_domain::Locale::Es;
-    Some(match (done, es) {
-        ("replied", true) => "Respuesta enviada: el contacto recibirá un correo.",
-        ("replied", false) => "Reply sent: the contact will get an email.",
-        ("rotated", true) => "Enlace cambiado: el anterior ya no funciona.",
-        ("rotated", false) => "Link replaced: the previous one no longer works.",
-        ("expiry", true) => "Caducidad del enlace guardada.",
-        ("expiry", false) => "Link expiry saved.",
-        ("transfer", true) => "Transferencia registrada: el contacto recibirá el recibo.",
-        ("transfer", false) => "Transfer recorded: the contact will get a receipt.",
-        ("transfer-known", true) => "Esa transferencia ya estaba registrada: no se ha cambiado nada.",
-        ("transfer-known", false) => "That transfer was already recorded: nothing changed.",
-        ("confirmed", true) => "Pedido confirmado.",
-        ("confirmed", false) => "Order confirmed.",
+    let t = &i18n::texts(locale).staff;
+    Some(match done {
+        "replied" => t.replied,
+        "rotated" => t.link_rotated,
+        "expiry" => t.expiry_saved,
+        "transfer" => t.transfer_recorded,
+        "transfer-known" => t.transfer_known,
+        "confirmed" => t.order_confirmed,
         _ => return None,
     })
 }
@@ -297,37 +293,17 @@ fn refused(member: &StaffMember, back: &str, error: ApiError) -> WebError {
     if error.status.is_server_error() {
         return WebError::broken(error.cause.unwrap_or(error.message));
     }
-    let es = member.settings.default_locale == portal_domain::Locale::Es;
+    let t = &i18n::texts(member.settings.default_locale).staff;
     let message = match (error.code, error.field.as_deref()) {
         ("not_found", _) => return Problem::NotFound.into(),
-        ("not_payable", _) => {
-            pick(es, "La factura ya no espera ningún pago.", "The invoice no longer waits for a payment.")
-        }
-        ("invalid", Some("amount_minor")) => pick(
-            es,
-            "El importe debe ser mayor que cero y no superar lo pendiente.",
-            "The amount must be above zero and no more than what is due.",
-        ),
-        ("invalid", Some("expires_at")) => {
-            pick(es, "La caducidad debe ser una fecha futura.", "The expiry must be a future date.")
-        }
-        ("invalid", Some("body")) => {
-            pick(es, "Escribe una respuesta de 1 a 2.000 caracteres.", "Write a reply of 1 to 2,000 characters.")
-        }
-        ("transition_not_allowed", _) => {
-            pick(es, "El documento ya no admite esta acción.", "The document no longer allows this action.")
-        }
-        _ => pick(
-            es,
-            "No se ha podido hacer: revisa los datos e inténtalo de nuevo.",
-            "That did not work: check the details and try again.",
-        ),
+        ("not_payable", _) => t.not_payable,
+        ("invalid", Some("amount_minor")) => t.amount_invalid,
+        ("invalid", Some("expires_at")) => t.expiry_invalid,
+        ("invalid", Some("body")) => t.reply_invalid,
+        ("transition_not_allowed", _) => t.transition_refused,
+        _ => t.action_failed,
     };
     WebError::Message { status: error.status, message: message.to_string(), back: back.to_string() }
-}
-
-fn pick(es: bool, spanish: &'static str, english: &'static str) -> &'static str {
-    if es { spanish } else { english }
 }
 
 /// Parses an amount as staff type it (`1.234,56`, `1234.56`, `80 €`) into minor units.

@@ -90,16 +90,16 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// The unit as written after a price ("por caja"), from [`crate::i18n::CatalogTexts`].
     pub fn label(self, locale: Locale) -> &'static str {
-        match (self, locale) {
-            (Unit::Piece, Locale::Es) => "ud.",
-            (Unit::Piece, Locale::En) => "pc",
-            (Unit::Metre, _) => "m",
-            (Unit::Kilogram, _) => "kg",
-            (Unit::Litre, _) => "l",
-            (Unit::Box, Locale::Es) => "caja",
-            (Unit::Box, Locale::En) => "box",
-            (Unit::Hour, _) => "h",
+        let t = &crate::i18n::texts(locale).catalog;
+        match self {
+            Unit::Piece => t.unit_piece,
+            Unit::Metre => t.unit_metre,
+            Unit::Kilogram => t.unit_kilogram,
+            Unit::Litre => t.unit_litre,
+            Unit::Box => t.unit_box,
+            Unit::Hour => t.unit_hour,
         }
     }
 }

@@ -30,6 +30,14 @@ impl Locale {
         }
     }
 
+    /// The decimal separator: `2,5 %` in Spanish, `2.5 %` in English.
+    pub fn decimal_mark(&self) -> char {
+        match self {
+            Locale::Es => ',',
+            Locale::En => '.',
+        }
+    }
+
     /// `1.234,56 €` in Spanish, `€1,234.56` in English, with the currency's decimals.
     pub fn format_money(&self, money: Money) -> String {
         self.format_amount(i128::from(money.minor), money.currency)

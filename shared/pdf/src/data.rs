@@ -119,7 +119,7 @@ pub fn pdf_data(input: &PdfInput<'_>) -> PdfData {
     let t = texts(locale);
     let totals = doc.totals();
     let money = |minor: i64| locale.format_money(Money::new(minor, doc.currency));
-    let decimal = if locale == Locale::Es { ',' } else { '.' };
+    let decimal = locale.decimal_mark();
     let percent = |bp: u32| format!("{} %", format_percent(bp, decimal));
     let kind = i18n::kind_name(locale, doc.kind).to_string();
 

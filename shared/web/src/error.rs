@@ -1,6 +1,7 @@
 //! Errors a use case can end in, and what the user is told about each. The
 //! mapping to responses lives in `respond::finish` only.
 
+use crate::i18n;
 use lambda_http::http::StatusCode;
 use portal_domain::Locale;
 use portal_domain::ports::StoreError;
@@ -81,175 +82,42 @@ impl Problem {
         }
     }
 
+    /// What the user is told, in their language (the words live in [`crate::i18n::ProblemTexts`]).
     pub fn message(self, locale: Locale) -> &'static str {
-        let es = locale == Locale::Es;
+        let p = &i18n::texts(locale).problem;
         match self {
-            Problem::NotFound => {
-                if es {
-                    "No encontramos esta página o documento."
-                } else {
-                    "We could not find this page or document."
-                }
-            }
-            Problem::InvalidEmail => {
-                if es {
-                    "Escribe una dirección de correo válida, como nombre@empresa.es."
-                } else {
-                    "Enter a valid email address, like name@company.com."
-                }
-            }
-            Problem::InvalidFilter => {
-                if es {
-                    "Ese filtro no existe para esta lista."
-                } else {
-                    "That filter does not exist for this list."
-                }
-            }
-            Problem::InvalidCursor => {
-                if es {
-                    "El enlace de página no es válido. Vuelve a la primera página."
-                } else {
-                    "The page link is not valid. Go back to the first page."
-                }
-            }
-            Problem::LoginLinkInvalid => {
-                if es {
-                    "Este enlace de acceso no es válido. Pide uno nuevo."
-                } else {
-                    "This login link is not valid. Request a new one."
-                }
-            }
-            Problem::LoginLinkSpent => {
-                if es {
-                    "Este enlace de acceso ya se usó o ha caducado. Pide uno nuevo."
-                } else {
-                    "This login link was already used or has expired. Request a new one."
-                }
-            }
-            Problem::AccessDisabled => {
-                if es {
-                    "Tu acceso al portal no está activo. Contacta con la empresa."
-                } else {
-                    "Your portal access is not active. Please contact the business."
-                }
-            }
-            Problem::DocumentLinkInvalid => {
-                if es {
-                    "Este enlace al documento no es válido, ha caducado o fue sustituido por uno nuevo."
-                } else {
-                    "This document link is not valid, has expired or was replaced by a new one."
-                }
-            }
-            Problem::CsrfFailed => {
-                if es {
-                    "El formulario ha caducado. Vuelve a la página e inténtalo de nuevo."
-                } else {
-                    "The form has expired. Go back to the page and try again."
-                }
-            }
-            Problem::UnsupportedForm => {
-                if es {
-                    "La petición no tiene el formato de un formulario."
-                } else {
-                    "The request is not a form submission."
-                }
-            }
-            Problem::FormTooLarge => {
-                if es {
-                    "El formulario es demasiado grande."
-                } else {
-                    "The form is too large."
-                }
-            }
-            Problem::TooManyRequests => {
-                if es {
-                    "Demasiados intentos. Espera unos minutos y vuelve a probar."
-                } else {
-                    "Too many attempts. Wait a few minutes and try again."
-                }
-            }
-            Problem::CommentInvalid => {
-                pick(es, "Escribe un comentario de 1 a 2.000 caracteres.", "Write a comment of 1 to 2,000 characters.")
-            }
-            Problem::SignerInvalid => pick(
-                es,
-                "Para aceptar, escribe tu nombre completo (de 3 a 120 caracteres).",
-                "To accept, type your full name (3 to 120 characters).",
-            ),
-            Problem::NoteInvalid => pick(
-                es,
-                "La nota no puede superar los 500 caracteres.",
-                "The note cannot be longer than 500 characters.",
-            ),
-            Problem::DateInvalid => pick(es, "La fecha de entrega no es válida.", "The delivery date is not valid."),
-            Problem::AlreadyAnswered => pick(
-                es,
-                "Este presupuesto ya tiene respuesta: lo que ves es su estado actual.",
-                "This quote has already been answered: what you see is its current state.",
-            ),
-            Problem::QuoteExpired => pick(
-                es,
-                "Este presupuesto ha caducado y ya no se puede aceptar ni rechazar. Pide uno actualizado.",
-                "This quote has expired and can no longer be accepted or rejected. Ask for an updated one.",
-            ),
-            Problem::AlreadyConfirmed => {
-                pick(es, "Este pedido ya está confirmado.", "This order is already confirmed.")
-            }
-            Problem::ActionUnavailable => pick(
-                es,
-                "Esta acción ya no está disponible para este documento.",
-                "This action is no longer available for this document.",
-            ),
-            Problem::DocumentChanged => pick(
-                es,
-                "El documento ha cambiado desde que lo abriste. Revisa la versión actual y vuelve a intentarlo.",
-                "The document changed after you opened it. Review the current version and try again.",
-            ),
-            Problem::QuantityInvalid => pick(
-                es,
-                "La cantidad debe ser un número mayor que 0 y de como mucho 10.000 unidades.",
-                "The quantity must be a number greater than 0 and at most 10,000 units.",
-            ),
-            Problem::ProductUnavailable => pick(
-                es,
-                "Ese producto no está disponible en el catálogo.",
-                "That product is not available in the catalog.",
-            ),
-            Problem::CartFull => pick(
-                es,
-                "La cesta ya tiene el máximo de 100 productos distintos.",
-                "The cart already holds the maximum of 100 different products.",
-            ),
-            Problem::CartEmpty => pick(es, "Tu cesta está vacía.", "Your cart is empty."),
-            Problem::CartChanged => pick(
-                es,
-                "La cesta ha cambiado desde que la abriste (quizá en otra pestaña). Revísala y vuelve a hacer el pedido.",
-                "The cart changed after you opened it (perhaps in another tab). Review it and place the order again.",
-            ),
-            Problem::CartBlocked => pick(
-                es,
-                "Hay productos en la cesta que ya no se pueden pedir. Quítalos para continuar.",
-                "Some products in the cart can no longer be ordered. Remove them to continue.",
-            ),
-            Problem::PaymentUnavailable => pick(
-                es,
-                "El pago en línea no está disponible. Puedes pagar por transferencia con los datos de la factura.",
-                "Online payment is not available. You can pay by transfer with the details on the invoice.",
-            ),
-            Problem::NothingToPay => {
-                pick(es, "Esta factura no tiene importe pendiente.", "This invoice has nothing left to pay.")
-            }
-            Problem::GatewayUnavailable => pick(
-                es,
-                "No hemos podido conectar con la pasarela de pago. No se te ha cobrado nada; inténtalo de nuevo en unos minutos.",
-                "We could not reach the payment provider. You have not been charged; try again in a few minutes.",
-            ),
+            Problem::NotFound => p.not_found,
+            Problem::InvalidEmail => p.invalid_email,
+            Problem::InvalidFilter => p.invalid_filter,
+            Problem::InvalidCursor => p.invalid_cursor,
+            Problem::LoginLinkInvalid => p.login_link_invalid,
+            Problem::LoginLinkSpent => p.login_link_spent,
+            Problem::AccessDisabled => p.access_disabled,
+            Problem::DocumentLinkInvalid => p.document_link_invalid,
+            Problem::CsrfFailed => p.csrf_failed,
+            Problem::UnsupportedForm => p.unsupported_form,
+            Problem::FormTooLarge => p.form_too_large,
+            Problem::TooManyRequests => p.too_many_requests,
+            Problem::CommentInvalid => p.comment_invalid,
+            Problem::SignerInvalid => p.signer_invalid,
+            Problem::NoteInvalid => p.note_invalid,
+            Problem::DateInvalid => p.date_invalid,
+            Problem::AlreadyAnswered => p.already_answered,
+            Problem::QuoteExpired => p.quote_expired,
+            Problem::AlreadyConfirmed => p.already_confirmed,
+            Problem::ActionUnavailable => p.action_unavailable,
+            Problem::DocumentChanged => p.document_changed,
+            Problem::QuantityInvalid => p.quantity_invalid,
+            Problem::ProductUnavailable => p.product_unavailable,
+            Problem::CartFull => p.cart_full,
+            Problem::CartEmpty => p.cart_empty,
+            Problem::CartChanged => p.cart_changed,
+            Problem::CartBlocked => p.cart_blocked,
+            Problem::PaymentUnavailable => p.payment_unavailable,
+            Problem::NothingToPay => p.nothing_to_pay,
+            Problem::GatewayUnavailable => p.gateway_unavailable,
         }
     }
-}
-
-fn pick(es: bool, spanish: &'static str, english: &'static str) -> &'static str {
-    if es { spanish } else { english }
 }
 
 #[derive(Debug, thiserror::Error)]

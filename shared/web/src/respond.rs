@@ -74,12 +74,7 @@ pub fn finish(state: &AppState, request: &Request, result: WebResult) -> Respons
         }
         Err(WebError::Internal(cause)) => {
             tracing::error!(path = %request.uri().path(), method = %request.method(), cause = %cause, "request failed");
-            let locale = request_locale(request);
-            let message = if locale == Locale::Es {
-                "Algo ha fallado por nuestra parte. Inténtalo de nuevo en unos minutos."
-            } else {
-                "Something went wrong on our side. Please try again in a few minutes."
-            };
+            let message = crate::i18n::texts(request_locale(request)).problem.internal_error;
             error_page(request, StatusCode::INTERNAL_SERVER_ERROR, message, None)
         }
     };

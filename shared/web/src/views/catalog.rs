@@ -2,163 +2,25 @@
 
 use super::pages::tax_table;
 use super::{Frame, Html, Nav, Section, layout};
+use crate::i18n::{self, CatalogTexts};
 use crate::routes::url;
 use maud::{Markup, html};
 use portal_domain::catalog::{Availability, Category, ContactPrice, OrderError, PricedLine, Product};
 use portal_domain::{BusinessSettings, Contact, Locale, Money, Totals};
 
-/// The catalog's and cart's words, per language.
-pub struct CatalogTexts {
-    pub catalog: &'static str,
-    pub cart: &'static str,
-    pub all_categories: &'static str,
-    pub categories_label: &'static str,
-    pub search_label: &'static str,
-    pub search_button: &'static str,
-    pub results_for: &'static str,
-    pub no_products: &'static str,
-    pub search_limited: &'static str,
-    pub next_page: &'static str,
-    pub first_page: &'static str,
-    pub sku: &'static str,
-    pub price: &'static str,
-    pub price_with_vat: &'static str,
-    pub per: &'static str,
-    pub instead_of: &'static str,
-    pub in_stock: &'static str,
-    pub on_request: &'static str,
-    pub unavailable: &'static str,
-    pub quantity: &'static str,
-    pub add_to_cart: &'static str,
-    pub view_cart: &'static str,
-    pub cart_empty: &'static str,
-    pub back_to_catalog: &'static str,
-    pub product: &'static str,
-    pub unit_price: &'static str,
-    pub line_total: &'static str,
-    pub update: &'static str,
-    pub remove: &'static str,
-    pub note_label: &'static str,
-    pub place_order: &'static str,
-    pub order_terms: &'static str,
-    pub tax_base: &'static str,
-    pub vat: &'static str,
-    pub recargo: &'static str,
-    pub total: &'static str,
-    pub reorder: &'static str,
-    pub added: &'static str,
-    pub reordered: &'static str,
-    pub products_heading: &'static str,
-}
-
-pub const ES: CatalogTexts = CatalogTexts {
-    catalog: "Catálogo",
-    cart: "Cesta",
-    all_categories: "Todo",
-    categories_label: "Categorías",
-    search_label: "Buscar por nombre o referencia",
-    search_button: "Buscar",
-    results_for: "Resultados para",
-    no_products: "No hay productos que mostrar.",
-    search_limited: "Se muestran los primeros resultados; afina la búsqueda para ver otros.",
-    next_page: "Siguientes",
-    first_page: "Volver al principio",
-    sku: "Ref.",
-    price: "Precio",
-    price_with_vat: "con IVA",
-    per: "por",
-    instead_of: "antes",
-    in_stock: "En stock",
-    on_request: "Bajo pedido",
-    unavailable: "No disponible",
-    quantity: "Cantidad",
-    add_to_cart: "Añadir a la cesta",
-    view_cart: "Ver la cesta",
-    cart_empty: "Tu cesta está vacía.",
-    back_to_catalog: "Seguir comprando",
-    product: "Producto",
-    unit_price: "Precio unitario",
-    line_total: "Importe",
-    update: "Actualizar",
-    remove: "Quitar",
-    note_label: "Observaciones para el pedido (opcional)",
-    place_order: "Hacer el pedido",
-    order_terms: "Los precios se confirman al hacer el pedido; te avisaremos cuando lo confirmemos.",
-    tax_base: "Base imponible",
-    vat: "IVA",
-    recargo: "Recargo de equivalencia",
-    total: "Total",
-    reorder: "Repetir este pedido",
-    added: "Producto añadido a la cesta.",
-    products_heading: "Productos",
-    reordered: "Hemos puesto en la cesta los productos de ese pedido que siguen a la venta, a tus precios de hoy.",
-};
-
-pub const EN: CatalogTexts = CatalogTexts {
-    catalog: "Catalog",
-    cart: "Cart",
-    all_categories: "All",
-    categories_label: "Categories",
-    search_label: "Search by name or SKU",
-    search_button: "Search",
-    results_for: "Results for",
-    no_products: "No products to show.",
-    search_limited: "Showing the first results; refine the search to see others.",
-    next_page: "Next",
-    first_page: "Back to the start",
-    sku: "SKU",
-    price: "Price",
-    price_with_vat: "incl. VAT",
-    per: "per",
-    instead_of: "was",
-    in_stock: "In stock",
-    on_request: "On request",
-    unavailable: "Unavailable",
-    quantity: "Quantity",
-    add_to_cart: "Add to cart",
-    view_cart: "View cart",
-    cart_empty: "Your cart is empty.",
-    back_to_catalog: "Continue shopping",
-    product: "Product",
-    unit_price: "Unit price",
-    line_total: "Amount",
-    update: "Update",
-    remove: "Remove",
-    note_label: "Notes for the order (optional)",
-    place_order: "Place order",
-    order_terms: "Prices are set when you place the order; we will tell you when it is confirmed.",
-    tax_base: "Taxable base",
-    vat: "VAT",
-    recargo: "Equivalence surcharge",
-    total: "Total",
-    reorder: "Order this again",
-    added: "Added to your cart.",
-    products_heading: "Products",
-    reordered: "The products of that order still on sale are in your cart, at today's prices.",
-};
-
+/// The catalog's and cart's words: a shortcut to [`i18n::texts`]'s `catalog`.
 pub fn texts(locale: Locale) -> &'static CatalogTexts {
-    match locale {
-        Locale::Es => &ES,
-        Locale::En => &EN,
-    }
+    &i18n::texts(locale).catalog
 }
 
 /// Why the cart cannot be ordered, naming the product.
 pub fn order_problem(locale: Locale, problem: &OrderError) -> String {
-    let es = locale == Locale::Es;
+    let t = texts(locale);
     match problem {
-        OrderError::Empty => texts(locale).cart_empty.to_string(),
-        OrderError::Inactive(name) if es => {
-            format!("«{name}» ya no está a la venta: quítalo de la cesta para continuar.")
-        }
-        OrderError::Inactive(name) => format!("«{name}» is no longer sold: remove it from the cart to continue."),
-        OrderError::Unavailable(name) if es => {
-            format!("«{name}» no está disponible ahora: quítalo de la cesta para continuar.")
-        }
-        OrderError::Unavailable(name) => format!("«{name}» is not available now: remove it from the cart to continue."),
-        OrderError::MixedCurrencies if es => "La cesta mezcla monedas: haz un pedido por moneda.".into(),
-        OrderError::MixedCurrencies => "The cart mixes currencies: place one order per currency.".into(),
+        OrderError::Empty => t.cart_empty.to_string(),
+        OrderError::Inactive(name) => (t.no_longer_sold)(name),
+        OrderError::Unavailable(name) => (t.not_available_now)(name),
+        OrderError::MixedCurrencies => t.mixed_currencies.to_string(),
     }
 }
 

@@ -80,165 +80,90 @@ pub struct NotificationFacts<'a> {
 pub fn notification(facts: &NotificationFacts<'_>) -> MailContent {
     use portal_domain::interaction::NotificationKind as K;
     let t = i18n::texts(facts.locale);
-    let es = facts.locale == Locale::Es;
+    let n = &t.notification;
     let doc = facts.document;
     let title = format!("{} {}", i18n::kind_name(facts.locale, doc.kind), doc.number.as_str());
     let who = facts.contact_name;
     let date = |at: time::OffsetDateTime| facts.locale.format_date(at.date());
+    // Where the invoice stands after a payment, for both payment emails.
+    let payment_state = || {
+        let money = |minor: i64| facts.locale.format_money(portal_domain::Money::new(minor, doc.currency));
+        let due = doc.amount_due(&doc.totals());
+        if due.is_zero() {
+            n.invoice_paid.to_string()
+        } else {
+            (n.invoice_partly_paid)(&money(doc.paid_minor), &money(due.minor))
+        }
+    };
+    // What was ordered, for both order emails.
+    let order_detail = || {
+        let total = facts.locale.format_money(doc.totals().total_money());
+        let lines = doc
+            .lines
+            .iter()
+            .map(|l| format!("{} × {}", facts.locale.format_decimal(l.quantity.thousandths(), 3), l.description))
+            .collect::<Vec<_>>()
+            .join("\n");
+        Some(format!("{lines}\n{}: {total}", t.total))
+    };
+    // "order" is already in the order emails' sentences: the number alone names it.
+    let number = doc.number.as_str();
     let (subject, lead, detail): (String, String, Option<String>) = match facts.kind {
         K::QuoteAccepted => {
             let signer = doc.acceptance.as_ref().map(|a| a.signer.as_str().to_string()).unwrap_or_default();
-            if es {
-                (
-                    format!("{title} aceptado · {who}"),
-                    format!("{who} ha aceptado {title}."),
-                    Some(format!("Firmado por {signer}.")),
-                )
-            } else {
-                (
-                    format!("{title} accepted · {who}"),
-                    format!("{who} accepted {title}."),
-                    Some(format!("Signed by {signer}.")),
-                )
-            }
+            (
+                (n.quote_accepted_subject)(&title, who),
+                (n.quote_accepted_lead)(&title, who),
+                Some((n.signed_by)(&signer)),
+            )
         }
         K::QuoteRejected => {
             let reason = doc.rejection.as_ref().and_then(|r| r.reason.clone());
-            if es {
-                (
-                    format!("{title} rechazado · {who}"),
-                    format!("{who} ha rechazado {title}."),
-                    reason.map(|r| format!("Motivo: {r}")),
-                )
-            } else {
-                (
-                    format!("{title} rejected · {who}"),
-                    format!("{who} rejected {title}."),
-                    reason.map(|r| format!("Reason: {r}")),
-                )
-            }
+            (
+                (n.quote_rejected_subject)(&title, who),
+                (n.quote_rejected_lead)(&title, who),
+                reason.map(|r| (n.rejection_reason)(&r)),
+            )
         }
         K::PurchaseOrderConfirmed => {
             let confirmation = doc.supplier_confirmation.as_ref();
             let mut detail = Vec::new();
             if let Some(day) = confirmation.and_then(|c| c.delivery_date) {
-                detail.push(format!(
-                    "{}: {}.",
-                    if es { "Entrega prevista" } else { "Expected delivery" },
-                    facts.locale.format_date(day)
-                ));
+                detail.push(format!("{}: {}.", n.expected_delivery, facts.locale.format_date(day)));
             }
             if let Some(note) = confirmation.and_then(|c| c.note.clone()) {
-                detail.push(format!("{}: {note}", if es { "Nota" } else { "Note" }));
+                detail.push(format!("{}: {note}", n.note));
             }
             let detail = (!detail.is_empty()).then(|| detail.join(" "));
-            if es {
-                (format!("{title} confirmado · {who}"), format!("{who} ha confirmado {title}."), detail)
-            } else {
-                (format!("{title} confirmed · {who}"), format!("{who} confirmed {title}."), detail)
-            }
+            ((n.purchase_order_confirmed_subject)(&title, who), (n.purchase_order_confirmed_lead)(&title, who), detail)
         }
         K::ContactCommented | K::StaffReplied => {
             let comment = facts.comment;
             let author = comment.map(|c| c.author.as_str()).unwrap_or(who);
             let body = comment.map(|c| format!("«{}»", c.body.as_str()));
-            if es {
-                (format!("Nuevo comentario en {title}"), format!("{author} ha escrito en {title}:"), body)
-            } else {
-                (format!("New comment on {title}"), format!("{author} wrote on {title}:"), body)
-            }
+            ((n.comment_subject)(&title), (n.comment_lead)(&title, author), body)
         }
         K::AcceptanceReceipt => {
             let when = doc.acceptance.as_ref().map(|a| date(a.at)).unwrap_or_default();
-            if es {
-                (
-                    format!("Has aceptado {title}"),
-                    format!("Confirmamos que aceptaste {title} el {when}."),
-                    Some("Gracias por tu confianza.".into()),
-                )
-            } else {
-                (
-                    format!("You accepted {title}"),
-                    format!("This confirms you accepted {title} on {when}."),
-                    Some("Thank you for your trust.".into()),
-                )
-            }
+            (
+                (n.acceptance_receipt_subject)(&title),
+                (n.acceptance_receipt_lead)(&title, &when),
+                Some(n.acceptance_receipt_thanks.into()),
+            )
         }
-        K::PaymentReceived | K::PaymentReceipt => {
-            let money = |minor: i64| facts.locale.format_money(portal_domain::Money::new(minor, doc.currency));
-            let due = doc.amount_due(&doc.totals());
-            let state = match (due.is_zero(), es) {
-                (true, true) => "La factura está pagada.".to_string(),
-                (true, false) => "The invoice is paid.".to_string(),
-                (false, true) => format!("Pagado: {}. Pendiente: {}.", money(doc.paid_minor), money(due.minor)),
-                (false, false) => format!("Paid: {}. Still due: {}.", money(doc.paid_minor), money(due.minor)),
-            };
-            match (facts.kind, es) {
-                (K::PaymentReceived, true) => (
-                    format!("Pago recibido · {title} · {who}"),
-                    format!("{who} ha pagado {title} en línea."),
-                    Some(state),
-                ),
-                (K::PaymentReceived, false) => {
-                    (format!("Payment received · {title} · {who}"), format!("{who} paid {title} online."), Some(state))
-                }
-                (_, true) => (
-                    format!("Recibo de tu pago · {title}"),
-                    format!("Hemos recibido tu pago de {title}. Gracias."),
-                    Some(state),
-                ),
-                (_, false) => (
-                    format!("Receipt for your payment · {title}"),
-                    format!("We received your payment for {title}. Thank you."),
-                    Some(state),
-                ),
-            }
+        K::PaymentReceived => {
+            ((n.payment_received_subject)(&title, who), (n.payment_received_lead)(&title, who), Some(payment_state()))
         }
-        K::PaymentNeedsAttention => {
-            if es {
-                (
-                    format!("Pago por revisar · {title} · {who}"),
-                    format!("Ha llegado un pago de {who} para {title} que no se ha podido aplicar."),
-                    Some("El motivo está en el historial del documento.".into()),
-                )
-            } else {
-                (
-                    format!("Payment to review · {title} · {who}"),
-                    format!("A payment from {who} for {title} arrived but could not be applied."),
-                    Some("The reason is in the document's history.".into()),
-                )
-            }
+        K::PaymentReceipt => {
+            ((n.payment_receipt_subject)(&title), (n.payment_receipt_lead)(&title), Some(payment_state()))
         }
-        K::OrderPlaced | K::OrderReceipt => {
-            let total = facts.locale.format_money(doc.totals().total_money());
-            let lines = doc
-                .lines
-                .iter()
-                .map(|l| format!("{} × {}", facts.locale.format_decimal(l.quantity.thousandths(), 3), l.description))
-                .collect::<Vec<_>>()
-                .join("\n");
-            let detail = Some(format!("{lines}\nTotal: {total}"));
-            // "order" is already in the sentence: the number alone names it.
-            let number = doc.number.as_str();
-            match (facts.kind, es) {
-                (K::OrderPlaced, true) => {
-                    (format!("Nuevo pedido {number} · {who}"), format!("{who} ha hecho el pedido {number}:"), detail)
-                }
-                (K::OrderPlaced, false) => {
-                    (format!("New order {number} · {who}"), format!("{who} placed order {number}:"), detail)
-                }
-                (_, true) => (
-                    format!("Hemos recibido tu pedido {number}"),
-                    format!("Gracias. Hemos recibido tu pedido {number} y te avisaremos cuando lo confirmemos:"),
-                    detail,
-                ),
-                (_, false) => (
-                    format!("We received your order {number}"),
-                    format!("Thank you. We received your order {number} and will let you know when it is confirmed:"),
-                    detail,
-                ),
-            }
-        }
+        K::PaymentNeedsAttention => (
+            (n.payment_to_review_subject)(&title, who),
+            (n.payment_to_review_lead)(&title, who),
+            Some(n.payment_to_review_detail.into()),
+        ),
+        K::OrderPlaced => ((n.order_placed_subject)(number, who), (n.order_placed_lead)(number, who), order_detail()),
+        K::OrderReceipt => ((n.order_receipt_subject)(number), (n.order_receipt_lead)(number), order_detail()),
     };
     let business = facts.settings.display_name();
     let subject = format!("{subject} · {business}");

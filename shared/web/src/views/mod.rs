@@ -85,7 +85,7 @@ pub fn layout(frame: Frame<'_>, content: Markup) -> Html {
                         }
                     }
                     @if let Some(href) = frame.language_switch {
-                        a href=(href) lang=(if frame.locale == Locale::Es { "en" } else { "es" }) { (t.language_switch) }
+                        a href=(href) lang=(t.language_switch_to.tag()) { (t.language_switch) }
                     }
                 }
                 @if let Some(nav) = &frame.nav {

@@ -41,7 +41,7 @@ pub fn error(locale: Locale, message: &str, back: Option<&str>) -> Html {
 }
 
 fn switch_href(path: &str, locale: Locale) -> String {
-    format!("{path}?lang={}", if locale == Locale::Es { "en" } else { "es" })
+    format!("{path}?lang={}", texts(locale).language_switch_to.tag())
 }
 
 pub fn login_form(locale: Locale, settings: &BusinessSettings, csrf: &str, email: &str, problem: Option<&str>) -> Html {
@@ -329,7 +329,7 @@ pub fn tax_table(
 ) -> Markup {
     let t = texts(locale);
     let money = |minor: i64| locale.format_money(Money::new(minor, currency));
-    let decimal = if locale == Locale::Es { ',' } else { '.' };
+    let decimal = locale.decimal_mark();
     html! {
         table.taxes {
             caption { (t.taxes_caption) }
@@ -476,7 +476,7 @@ pub fn document_content(locale: Locale, settings: &BusinessSettings, doc: &Docum
     let t = texts(locale);
     let totals = doc.totals();
     let money = |minor: i64| locale.format_money(Money::new(minor, doc.currency));
-    let decimal = if locale == Locale::Es { ',' } else { '.' };
+    let decimal = locale.decimal_mark();
     let when = |at: time::OffsetDateTime| moment(locale, at);
     let (business_heading, contact_heading) =
         if doc.kind.is_purchase() { (t.bill_to, t.supplier_to) } else { (t.supplier_to, t.bill_to) };

@@ -18,45 +18,9 @@ pub struct PaymentOptions {
     pub cancelled: bool,
 }
 
-struct PaymentTexts {
-    heading: &'static str,
-    pay_by_card: &'static str,
-    transfer_intro: &'static str,
-    iban: &'static str,
-    amount: &'static str,
-    reference: &'static str,
-    processing: &'static str,
-    confirmed: &'static str,
-    cancelled: &'static str,
-}
-
-const ES: PaymentTexts = PaymentTexts {
-    heading: "Pagar esta factura",
-    pay_by_card: "Pagar con tarjeta",
-    transfer_intro: "O por transferencia bancaria, indicando el concepto:",
-    iban: "IBAN",
-    amount: "Importe",
-    reference: "Concepto",
-    processing: "Estamos confirmando tu pago con la pasarela. La factura aparecerá como pagada en cuanto llegue la confirmación; puedes recargar la página en unos segundos.",
-    confirmed: "Pago confirmado. ¡Gracias!",
-    cancelled: "Has cancelado el pago: la factura sigue pendiente.",
-};
-
-const EN: PaymentTexts = PaymentTexts {
-    heading: "Pay this invoice",
-    pay_by_card: "Pay by card",
-    transfer_intro: "Or by bank transfer, quoting the reference:",
-    iban: "IBAN",
-    amount: "Amount",
-    reference: "Reference",
-    processing: "We are confirming your payment with the payment provider. The invoice will show as paid as soon as the confirmation arrives; reload the page in a few seconds.",
-    confirmed: "Payment confirmed. Thank you!",
-    cancelled: "You cancelled the payment: the invoice is still due.",
-};
-
 /// The section, or nothing when there is nothing to pay and nothing to say.
 pub fn section(locale: Locale, csrf: &str, doc: &Document, options: &PaymentOptions) -> Markup {
-    let t = if locale == Locale::Es { &ES } else { &EN };
+    let t = &crate::i18n::texts(locale).pay;
     let due: Money = doc.amount_due(&doc.totals());
     html! {
         @if options.returning && due.is_zero() {

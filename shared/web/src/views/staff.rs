@@ -3,7 +3,7 @@
 
 use super::pages::{document_content, iso_date, moment};
 use super::{Frame, Html, layout, status_badge};
-use crate::i18n;
+use crate::i18n::{self, StaffTexts};
 use crate::routes::url;
 use maud::{Markup, html};
 use portal_domain::activity::{ActivityEvent, ActivityKind};
@@ -12,20 +12,22 @@ use portal_domain::payment::Payment;
 use portal_domain::{BusinessSettings, Contact, Document, DocumentKind, DocumentStatus, DocumentSummary, Locale};
 use time::{Date, OffsetDateTime};
 
-fn pick(locale: Locale, spanish: &'static str, english: &'static str) -> &'static str {
-    if locale == Locale::Es { spanish } else { english }
+/// The staff pages' words, in the business's language.
+fn texts(locale: Locale) -> &'static StaffTexts {
+    &i18n::texts(locale).staff
 }
 
 /// The bar every signed-in staff page starts with.
 fn staff_bar(locale: Locale, email: &str, csrf: &str) -> Markup {
+    let t = texts(locale);
     html! {
         div.staffbar.no-print {
-            span { (pick(locale, "Equipo", "Staff")) " · " (email) }
+            span { (t.staff) " · " (email) }
             " "
-            a href=(url::staff_home()) { (pick(locale, "Inicio del equipo", "Staff home")) }
+            a href=(url::staff_home()) { (t.home) }
             form method="post" action=(url::staff_logout()) {
                 input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
-                button.linkbutton type="submit" { (pick(locale, "Cerrar sesión", "Log out")) }
+                button.linkbutton type="submit" { (t.log_out) }
             }
         }
     }
@@ -33,25 +35,26 @@ fn staff_bar(locale: Locale, email: &str, csrf: &str) -> Markup {
 
 pub fn login_form(settings: &BusinessSettings, csrf: &str, next: &str, email: &str, problem: Option<&str>) -> Html {
     let locale = settings.default_locale;
-    let title = pick(locale, "Acceso del equipo", "Staff login");
+    let t = texts(locale);
+    let title = t.login_title;
     let frame = Frame { locale, settings: Some(settings), title, nav: None, language_switch: None };
     layout(
         frame,
         html! {
             div.narrow {
                 h1 { (title) }
-                p { (pick(locale, "Escribe tu correo de empresa y te enviaremos un enlace para entrar.", "Enter your work email and we will send you a login link.")) }
+                p { (t.login_intro) }
                 form.stack method="post" action=(url::staff_login()) novalidate {
                     input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
                     input type="hidden" name="next" value=(next);
-                    label for="email" { (pick(locale, "Correo electrónico", "Email")) }
+                    label for="email" { (t.email_label) }
                     @if let Some(problem) = problem {
                         p.error #email-error role="alert" { (problem) }
                         input #email type="email" name="email" value=(email) autocomplete="email" required aria-invalid="true" aria-describedby="email-error";
                     } @else {
                         input #email type="email" name="email" value=(email) autocomplete="email" required;
                     }
-                    button.button type="submit" { (pick(locale, "Enviar enlace", "Send link")) }
+                    button.button type="submit" { (t.send_link) }
                 }
             }
         },
@@ -60,15 +63,16 @@ pub fn login_form(settings: &BusinessSettings, csrf: &str, next: &str, email: &s
 
 pub fn login_sent(settings: &BusinessSettings, email: &str) -> Html {
     let locale = settings.default_locale;
-    let title = pick(locale, "Revisa tu correo", "Check your email");
+    let t = texts(locale);
+    let title = t.login_sent_title;
     let frame = Frame { locale, settings: Some(settings), title, nav: None, language_switch: None };
     layout(
         frame,
         html! {
             div.narrow {
                 h1 { (title) }
-                p { (pick(locale, "Si esta dirección pertenece al equipo, le hemos enviado un enlace de acceso:", "If this address belongs to the staff, we sent it a login link:")) " " strong { (email) } }
-                p.muted { (pick(locale, "El enlace sirve una vez durante 15 minutos.", "The link works once, for 15 minutes.")) }
+                p { (t.login_sent_body) " " strong { (email) } }
+                p.muted { (t.login_sent_expiry) }
             }
         },
     )
@@ -76,7 +80,8 @@ pub fn login_sent(settings: &BusinessSettings, email: &str) -> Html {
 
 pub fn login_confirm(settings: &BusinessSettings, csrf: &str, token: &str, next: &str) -> Html {
     let locale = settings.default_locale;
-    let title = pick(locale, "Entrar como equipo", "Log in as staff");
+    let t = texts(locale);
+    let title = t.login_confirm_title;
     let frame = Frame { locale, settings: Some(settings), title, nav: None, language_switch: None };
     layout(
         frame,
@@ -87,7 +92,7 @@ pub fn login_confirm(settings: &BusinessSettings, csrf: &str, token: &str, next:
                     input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
                     input type="hidden" name="token" value=(token);
                     input type="hidden" name="next" value=(next);
-                    button.button type="submit" { (pick(locale, "Entrar", "Log in")) }
+                    button.button type="submit" { (t.login_confirm_button) }
                 }
             }
         },
@@ -129,7 +134,8 @@ pub struct StaffHome<'a> {
 
 pub fn home(h: StaffHome<'_>) -> Html {
     let locale = h.settings.default_locale;
-    let title = pick(locale, "Inicio del equipo", "Staff home");
+    let t = texts(locale);
+    let title = t.home;
     let frame = Frame { locale, settings: Some(h.settings), title, nav: None, language_switch: None };
     layout(
         frame,
@@ -137,16 +143,16 @@ pub fn home(h: StaffHome<'_>) -> Html {
             (staff_bar(locale, h.email, h.csrf))
             h1 { (title) }
             section aria-labelledby="waiting" {
-                h2 #waiting { (pick(locale, "Pendiente de ti", "Waiting for you")) }
+                h2 #waiting { (t.waiting_heading) }
                 @if h.waiting.is_empty() {
-                    p.muted { (pick(locale, "Nada pendiente: no hay pedidos por confirmar, presupuestos aceptados ni comentarios sin responder.", "Nothing waiting: no orders to confirm, accepted quotes or unanswered comments.")) }
+                    p.muted { (t.nothing_waiting) }
                 } @else {
                     table.summary {
-                        caption { (pick(locale, "Lo que los contactos hicieron y espera una respuesta", "What contacts did that waits for an answer")) }
+                        caption { (t.waiting_caption) }
                         thead { tr {
-                            th scope="col" { (pick(locale, "Qué", "What")) }
-                            th scope="col" { (pick(locale, "Cuándo", "When")) }
-                            th scope="col" { (pick(locale, "Estado", "Status")) }
+                            th scope="col" { (t.col_what) }
+                            th scope="col" { (t.col_when) }
+                            th scope="col" { (t.col_status) }
                         } }
                         tbody {
                             @for w in &h.waiting {
@@ -161,9 +167,9 @@ pub fn home(h: StaffHome<'_>) -> Html {
                 }
             }
             section aria-labelledby="recent" {
-                h2 #recent { (pick(locale, "Actividad reciente", "Recent activity")) }
+                h2 #recent { (t.recent_heading) }
                 @if h.recent.is_empty() {
-                    p.muted { (pick(locale, "Todavía no hay actividad.", "No activity yet.")) }
+                    p.muted { (t.no_recent) }
                 } @else {
                     ol.activity {
                         @for event in &h.recent {
@@ -197,15 +203,16 @@ pub struct StaffDocument<'a> {
 
 pub fn document(p: StaffDocument<'_>) -> Html {
     let locale = p.settings.default_locale;
+    let t = texts(locale);
     let doc = p.document;
     let title = format!("{} {}", i18n::kind_name(locale, doc.kind), doc.number.as_str());
     let frame = Frame { locale, settings: Some(p.settings), title: &title, nav: None, language_switch: None };
     let due = doc.amount_due(&doc.totals());
     let can_confirm_order = doc.kind == DocumentKind::SalesOrder && doc.status == DocumentStatus::Pending;
     let origin = |origin: Origin| match origin {
-        Origin::Portal => pick(locale, "desde el portal", "from the portal"),
-        Origin::Link => pick(locale, "con el enlace compartido", "with the shared link"),
-        Origin::Staff => pick(locale, "equipo", "staff"),
+        Origin::Portal => t.from_portal,
+        Origin::Link => t.from_link,
+        Origin::Staff => t.from_staff,
     };
     layout(
         frame,
@@ -214,30 +221,30 @@ pub fn document(p: StaffDocument<'_>) -> Html {
             @if let Some(notice) = p.notice { p.notice role="status" { (notice) } }
             h1 { (title) " " (status_badge(locale, doc.kind, doc.display_status(p.today))) }
             p.actions.no-print {
-                a.button href=(url::document_pdf(doc.kind, &doc.id)) { (pick(locale, "Descargar PDF", "Download PDF")) }
+                a.button href=(url::document_pdf(doc.kind, &doc.id)) { (t.download_pdf) }
                 " "
-                a.button.secondary href=(url::document_print(doc.kind, &doc.id)) target="_blank" rel="noopener" { (pick(locale, "Imprimir", "Print")) }
+                a.button.secondary href=(url::document_print(doc.kind, &doc.id)) target="_blank" rel="noopener" { (t.print) }
             }
-            p { (pick(locale, "Contacto", "Contact")) ": " strong { (p.contact.name) } " · "
+            p { (t.contact) ": " strong { (p.contact.name) } " · "
                 @for (i, email) in p.contact.emails.iter().enumerate() { @if i > 0 { ", " } (email.as_str()) }
-                " · " @if p.contact.portal_access { (pick(locale, "con acceso al portal", "has portal access")) } @else { (pick(locale, "sin acceso al portal", "no portal access")) } }
+                " · " @if p.contact.portal_access { (t.has_portal_access) } @else { (t.no_portal_access) } }
             @if can_confirm_order || !due.is_zero() {
                 section.answer.no-print aria-labelledby="actions-heading" {
-                    h2 #actions-heading { (pick(locale, "Acciones rápidas", "Quick actions")) }
+                    h2 #actions-heading { (t.quick_actions) }
                     @if can_confirm_order {
                         form.stack method="post" action=(url::staff_order_confirm(&doc.id)) {
                             input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
-                            button.button type="submit" { (pick(locale, "Confirmar pedido", "Confirm order")) }
+                            button.button type="submit" { (t.confirm_order) }
                         }
                     }
                     @if !due.is_zero() {
                         form.stack method="post" action=(url::staff_transfer(&doc.id)) {
                             input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
-                            label for="amount" { (pick(locale, "Transferencia recibida: importe", "Transfer received: amount")) " (" (locale.format_money(due)) " " (pick(locale, "pendiente", "due")) ")" }
+                            label for="amount" { (t.transfer_amount_label) " (" (locale.format_money(due)) " " (t.due) ")" }
                             input #amount type="text" name="amount" inputmode="decimal" required;
-                            label for="reference" { (pick(locale, "Referencia del banco", "Bank reference")) }
+                            label for="reference" { (t.bank_reference_label) }
                             input #reference type="text" name="reference" required maxlength="255";
-                            button.button type="submit" { (pick(locale, "Marcar transferencia recibida", "Mark transfer received")) }
+                            button.button type="submit" { (t.mark_transfer) }
                         }
                     }
                 }
@@ -245,7 +252,7 @@ pub fn document(p: StaffDocument<'_>) -> Html {
             (document_content(locale, p.settings, doc, p.contact))
             @if !p.payments.is_empty() {
                 section aria-labelledby="payments-heading" {
-                    h2 #payments-heading { (pick(locale, "Pagos", "Payments")) }
+                    h2 #payments-heading { (t.payments_heading) }
                     ol.activity {
                         @for payment in &p.payments {
                             li {
@@ -257,9 +264,9 @@ pub fn document(p: StaffDocument<'_>) -> Html {
                 }
             }
             section aria-labelledby="comments-heading" {
-                h2 #comments-heading { (pick(locale, "Comentarios", "Comments")) }
+                h2 #comments-heading { (t.comments_heading) }
                 @if p.comments.is_empty() {
-                    p.muted { (pick(locale, "Sin comentarios.", "No comments.")) }
+                    p.muted { (t.no_comments) }
                 } @else {
                     ol.activity.comments {
                         @for comment in &p.comments {
@@ -273,35 +280,35 @@ pub fn document(p: StaffDocument<'_>) -> Html {
                 }
                 form.stack.no-print method="post" action=(url::staff_reply(&doc.id)) {
                     input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
-                    label for="reply" { (pick(locale, "Responder al contacto (recibirá un correo)", "Reply to the contact (they get an email)")) }
+                    label for="reply" { (t.reply_label) }
                     textarea #reply name="body" rows="3" maxlength="2000" required {}
-                    button.button type="submit" { (pick(locale, "Enviar respuesta", "Send reply")) }
+                    button.button type="submit" { (t.send_reply) }
                 }
             }
             section.no-print aria-labelledby="link-heading" {
-                h2 #link-heading { (pick(locale, "Enlace para compartir", "Shareable link")) }
+                h2 #link-heading { (t.link_heading) }
                 p { code.link { (p.link_url) } }
                 p.muted {
                     @match p.link_expires_at {
-                        Some(at) => { (pick(locale, "Caduca el", "Expires on")) " " (moment(locale, at)) }
-                        None => { (pick(locale, "No caduca.", "Does not expire.")) }
+                        Some(at) => { (t.link_expires_on) " " (moment(locale, at)) }
+                        None => { (t.link_never_expires) }
                     }
                 }
                 form.stack method="post" action=(url::staff_link_rotate(&doc.id)) {
                     input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
-                    button.button.secondary type="submit" { (pick(locale, "Cambiar el enlace (el actual deja de funcionar)", "Replace the link (the current one stops working)")) }
+                    button.button.secondary type="submit" { (t.rotate_link) }
                 }
                 form.stack method="post" action=(url::staff_link_expiry(&doc.id)) {
                     input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
-                    label for="expires" { (pick(locale, "Caducidad (vacío: nunca)", "Expiry (empty: never)")) }
+                    label for="expires" { (t.expiry_label) }
                     input #expires type="date" name="expires_on" value=(p.link_expires_at.map(|at| iso_date(at.date())).unwrap_or_default());
-                    button.button.secondary type="submit" { (pick(locale, "Guardar caducidad", "Save expiry")) }
+                    button.button.secondary type="submit" { (t.save_expiry) }
                 }
             }
             section aria-labelledby="history" {
-                h2 #history { (pick(locale, "Historial completo", "Full history")) }
+                h2 #history { (t.history_heading) }
                 @if p.history.is_empty() {
-                    p.muted { (pick(locale, "Sin actividad.", "No activity.")) }
+                    p.muted { (t.no_history) }
                 } @else {
                     ol.activity {
                         @for event in &p.history {
