@@ -553,17 +553,14 @@ pub const ES: Texts = Texts {
         quote_expired: "Este presupuesto ha caducado y ya no se puede aceptar ni rechazar. Pide uno actualizado.",
         already_confirmed: "Este pedido ya está confirmado.",
         action_unavailable: "Esta acción ya no está disponible para este documento.",
-        document_changed:
-            "El documento ha cambiado desde que lo abriste. Revisa la versión actual y vuelve a intentarlo.",
+        document_changed: "El documento ha cambiado desde que lo abriste. Revisa la versión actual y vuelve a intentarlo.",
         quantity_invalid: "La cantidad debe ser un número mayor que 0 y de como mucho 10.000 unidades.",
         product_unavailable: "Ese producto no está disponible en el catálogo.",
         cart_full: "La cesta ya tiene el máximo de 100 productos distintos.",
         cart_empty: "Tu cesta está vacía.",
-        cart_changed:
-            "La cesta ha cambiado desde que la abriste (quizá en otra pestaña). Revísala y vuelve a hacer el pedido.",
+        cart_changed: "La cesta ha cambiado desde que la abriste (quizá en otra pestaña). Revísala y vuelve a hacer el pedido.",
         cart_blocked: "Hay productos en la cesta que ya no se pueden pedir. Quítalos para continuar.",
-        payment_unavailable:
-            "El pago en línea no está disponible. Puedes pagar por transferencia con los datos de la factura.",
+        payment_unavailable: "El pago en línea no está disponible. Puedes pagar por transferencia con los datos de la factura.",
         nothing_to_pay: "Esta factura no tiene importe pendiente.",
         gateway_unavailable: "No hemos podido conectar con la pasarela de pago. No se te ha cobrado nada; inténtalo de nuevo en unos minutos.",
         internal_error: "Algo ha fallado por nuestra parte. Inténtalo de nuevo en unos minutos.",
@@ -680,8 +677,7 @@ pub const ES: Texts = Texts {
         login_confirm_title: "Entrar como equipo",
         login_confirm_button: "Entrar",
         waiting_heading: "Pendiente de ti",
-        nothing_waiting:
-            "Nada pendiente: no hay pedidos por confirmar, presupuestos aceptados ni comentarios sin responder.",
+        nothing_waiting: "Nada pendiente: no hay pedidos por confirmar, presupuestos aceptados ni comentarios sin responder.",
         waiting_caption: "Lo que los contactos hicieron y espera una respuesta",
         col_what: "Qué",
         col_when: "Cuándo",
@@ -893,14 +889,11 @@ pub const EN: Texts = Texts {
         product_unavailable: "That product is not available in the catalog.",
         cart_full: "The cart already holds the maximum of 100 different products.",
         cart_empty: "Your cart is empty.",
-        cart_changed:
-            "The cart changed after you opened it (perhaps in another tab). Review it and place the order again.",
+        cart_changed: "The cart changed after you opened it (perhaps in another tab). Review it and place the order again.",
         cart_blocked: "Some products in the cart can no longer be ordered. Remove them to continue.",
-        payment_unavailable:
-            "Online payment is not available. You can pay by transfer with the details on the invoice.",
+        payment_unavailable: "Online payment is not available. You can pay by transfer with the details on the invoice.",
         nothing_to_pay: "This invoice has nothing left to pay.",
-        gateway_unavailable:
-            "We could not reach the payment provider. You have not been charged; try again in a few minutes.",
+        gateway_unavailable: "We could not reach the payment provider. You have not been charged; try again in a few minutes.",
         internal_error: "Something went wrong on our side. Please try again in a few minutes.",
     },
     pay: PayTexts {
