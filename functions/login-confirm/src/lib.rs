@@ -44,7 +44,7 @@ pub async fn show_button(state: &AppState, request: &Request) -> WebResult {
 pub async fn confirm(state: &AppState, request: &Request) -> WebResult {
     let form: TokenForm = csrf::form(state, request)?;
     let token = Some(&form.token).filter(|t| tokens::is_random_token_shaped(t)).ok_or(Problem::LoginLinkInvalid)?;
-    let contact = login::spend_contact_link(state.store.as_ref(), state.stamps(), &tokens::LinkTokens, token)
+    let contact = login::spend_contact_link(state.store.as_ref(), state.stamps(), &tokens::RandomSecrets, token)
         .await
         .map_err(spend_refused)?;
     let mut response = http::see_other(&url::dashboard());

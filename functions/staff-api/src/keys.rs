@@ -2,7 +2,8 @@
 //! and revoke them.
 
 use lambda_http::http::StatusCode;
-use portal_domain::ports::StoreError;
+use portal_app::WriteError;
+use portal_app::keys::{self, RevokeError};
 use portal_domain::staff::{ApiKey, ApiKeyId, KeyName};
 use portal_web::api::{self, ApiError, ApiResult};
 use portal_web::{AppState, Request, tokens};
@@ -47,13 +48,11 @@ pub struct CreatedKey {
     pub token: String,
 }
 
-/// Creates and stores a key; used by the API and by the admin CLI.
-pub async fn create_key(state: &AppState, name: KeyName) -> Result<CreatedKey, StoreError> {
-    let id = ApiKeyId::parse(&state.ids.new_id()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let (key, token) = tokens::new_api_key(id, name, state.clock.now());
-    state.store.create_api_key(&key).await?;
-    tracing::info!(key = %key.id, name = key.name.as_str(), "API key created");
-    Ok(CreatedKey { key: KeyView::from(&key), token })
+/// Creates and stores a key (`portal_app::keys::create_key`); used by the
+/// API, the admin CLI and the local server.
+pub async fn create_key(state: &AppState, name: KeyName) -> Result<CreatedKey, WriteError> {
+    let created = keys::create_key(state.store.as_ref(), state.stamps(), &tokens::RandomSecrets, name).await?;
+    Ok(CreatedKey { key: KeyView::from(&created.key), token: created.token })
 }
 
 /// `GET /api/v1/keys`: every key, revoked ones included.
@@ -74,22 +73,9 @@ pub async fn create(state: &AppState, request: &Request) -> ApiResult {
 /// revoked key is a no-op.
 pub async fn revoke(state: &AppState, id: &str) -> ApiResult {
     let id = ApiKeyId::parse(id).map_err(|_| ApiError::not_found("API key"))?;
-    for _ in 0..3 {
-        let Some(stored) = state.store.api_key(&id).await? else { return Err(ApiError::not_found("API key")) };
-        if !stored.value.is_active() {
-            return api::no_content();
-        }
-        let mut key = stored.value;
-        key.revoked_at = Some(state.clock.now());
-        match state.store.update_api_key(&key, stored.version).await {
-            Ok(()) => {
-                tracing::info!(key = %key.id, "API key revoked");
-                return api::no_content();
-            }
-            // Its last-used time moved under us: read again.
-            Err(StoreError::Conflict(_)) => continue,
-            Err(other) => return Err(other.into()),
-        }
+    match keys::revoke_key(state.store.as_ref(), state.stamps(), &id).await {
+        Ok(()) => api::no_content(),
+        Err(RevokeError::NotFound) => Err(ApiError::not_found("API key")),
+        Err(RevokeError::Write(error)) => Err(error.into()),
     }
-    Err(ApiError::internal(format!("API key {id} kept changing")))
 }

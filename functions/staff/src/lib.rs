@@ -152,7 +152,7 @@ pub async fn confirm(state: &AppState, request: &Request) -> WebResult {
     let form: StaffConfirmForm = csrf::form(state, request)?;
     let token = Some(&form.token).filter(|t| tokens::is_random_token_shaped(t)).ok_or(Problem::LoginLinkInvalid)?;
     let settings = state.business_settings().await?;
-    let email = login::spend_staff_link(state.store.as_ref(), state.stamps(), &tokens::LinkTokens, &settings, token)
+    let email = login::spend_staff_link(state.store.as_ref(), state.stamps(), &tokens::RandomSecrets, &settings, token)
         .await
         .map_err(|e| match e {
             SpendError::Spent => WebError::from(Problem::LoginLinkSpent),

@@ -14,6 +14,7 @@
 //!   same atomic change as what caused them.
 
 pub mod answers;
+pub mod keys;
 pub mod limits;
 pub mod login;
 pub mod orders;

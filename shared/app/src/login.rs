@@ -34,9 +34,9 @@ pub struct LinkLimits {
 /// The limits both login forms use.
 pub const LINK_LIMITS: LinkLimits = LinkLimits { per_address: 5, per_client: 30, window_seconds: 15 * 60 };
 
-/// The secret half of a link: fresh unguessable tokens, and the digest the
-/// store keeps instead of the token.
-pub trait LinkSecrets: Send + Sync {
+/// The secret half of links and keys: fresh unguessable tokens, and the
+/// digest the store keeps instead of the token.
+pub trait Secrets: Send + Sync {
     fn new_token(&self) -> String;
     fn digest(&self, token: &str) -> String;
 }
@@ -84,7 +84,7 @@ pub struct LinkServices<'a, S: ?Sized> {
     pub store: &'a S,
     pub stamps: Stamps<'a>,
     pub mailer: &'a dyn Mailer,
-    pub secrets: &'a dyn LinkSecrets,
+    pub secrets: &'a dyn Secrets,
 }
 
 /// Mails a single-use login link to `email` if it may log in as `audience`,
@@ -133,7 +133,7 @@ where
 /// reader and token; `None` for anyone else.
 async fn grant<S>(
     store: &S,
-    secrets: &dyn LinkSecrets,
+    secrets: &dyn Secrets,
     settings: &BusinessSettings,
     audience: Audience,
     email: &EmailAddress,
@@ -184,7 +184,7 @@ impl From<portal_domain::ports::StoreError> for SpendError {
 pub async fn spend_contact_link<S>(
     store: &S,
     stamps: Stamps<'_>,
-    secrets: &dyn LinkSecrets,
+    secrets: &dyn Secrets,
     token: &str,
 ) -> Result<Contact, SpendError>
 where
@@ -201,7 +201,7 @@ where
 pub async fn spend_staff_link<S>(
     store: &S,
     stamps: Stamps<'_>,
-    secrets: &dyn LinkSecrets,
+    secrets: &dyn Secrets,
     settings: &BusinessSettings,
     token: &str,
 ) -> Result<EmailAddress, SpendError>

@@ -5,6 +5,9 @@ use crate::contact::id_type;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+/// What every staff API token starts with: `ptl_{key id}.{secret}`.
+pub const API_KEY_PREFIX: &str = "ptl_";
+
 id_type!(
     /// Identifies an API key (the public half of the key's token).
     ApiKeyId,

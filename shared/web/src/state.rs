@@ -32,7 +32,7 @@ impl AppState {
             store: self.store.as_ref(),
             stamps: self.stamps(),
             mailer: self.mailer.as_ref(),
-            secrets: &tokens::LinkTokens,
+            secrets: &tokens::RandomSecrets,
         }
     }
 

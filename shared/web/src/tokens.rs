@@ -31,10 +31,10 @@ pub const SESSION_LIFETIME: Duration = Duration::hours(8);
 pub const DOCUMENT_ACCESS_LIFETIME: Duration = Duration::hours(12);
 pub const MAGIC_LINK_LIFETIME: Duration = portal_app::login::LINK_LIFETIME;
 
-/// Login-link tokens and their digests, for the login use cases.
-pub struct LinkTokens;
+/// Random tokens and their SHA-256 digests, for the login-link and API-key use cases.
+pub struct RandomSecrets;
 
-impl portal_app::login::LinkSecrets for LinkTokens {
+impl portal_app::login::Secrets for RandomSecrets {
     fn new_token(&self) -> String {
         random_token()
     }
@@ -304,28 +304,9 @@ pub fn is_random_token_shaped(token: &str) -> bool {
     token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// Staff API tokens: `ptl_{key id}.{secret}`; the id finds the key, the
-/// secret's digest proves it.
-pub const API_KEY_PREFIX: &str = "ptl_";
-
-/// A new API key's token, and the key to store (its secret only as a digest).
-pub fn new_api_key(
-    id: portal_domain::staff::ApiKeyId,
-    name: portal_domain::staff::KeyName,
-    now: OffsetDateTime,
-) -> (portal_domain::staff::ApiKey, String) {
-    let secret = random_token();
-    let token = format!("{API_KEY_PREFIX}{id}.{secret}");
-    let key = portal_domain::staff::ApiKey {
-        id,
-        name,
-        digest: digest_hex(&secret),
-        created_at: now,
-        last_used_at: None,
-        revoked_at: None,
-    };
-    (key, token)
-}
+/// Staff API tokens: `ptl_{key id}.{secret}` (minted by
+/// `portal_app::keys::create_key`); the id finds the key, the secret's digest proves it.
+pub use portal_domain::staff::API_KEY_PREFIX;
 
 /// Splits an API token into the key id and the secret, without trusting either.
 pub fn parse_api_token(token: &str) -> Option<(portal_domain::staff::ApiKeyId, &str)> {
@@ -523,15 +504,15 @@ mod tests {
     #[test]
     fn api_tokens_carry_their_key_and_only_the_digest_is_kept() {
         let id = portal_domain::staff::ApiKeyId::parse("k-1").unwrap();
-        let name = portal_domain::staff::KeyName::parse("ERP").unwrap();
-        let (key, token) = new_api_key(id.clone(), name, OffsetDateTime::UNIX_EPOCH);
-        assert!(!token.contains(&key.digest));
-        let (parsed, secret) = parse_api_token(&token).unwrap();
+        let secret = random_token();
+        let token = format!("{API_KEY_PREFIX}{id}.{secret}");
+        let digest = digest_hex(&secret);
+        assert!(!token.contains(&digest));
+        let (parsed, presented) = parse_api_token(&token).unwrap();
         assert_eq!(parsed, id);
-        assert!(api_secret_matches(secret, &key.digest));
-        let (_, other) =
-            new_api_key(id.clone(), portal_domain::staff::KeyName::parse("x").unwrap(), OffsetDateTime::UNIX_EPOCH);
-        assert!(!api_secret_matches(parse_api_token(&other).unwrap().1, &key.digest));
+        assert!(api_secret_matches(presented, &digest));
+        let other = format!("{API_KEY_PREFIX}{id}.{}", random_token());
+        assert!(!api_secret_matches(parse_api_token(&other).unwrap().1, &digest));
         for bad in ["", "ptl_", "ptl_k-1", "ptl_k-1.short", "xyz_k-1.", "ptl_K!.aaaa", &token.replace("ptl_", "")] {
             assert!(parse_api_token(bad).is_none(), "{bad}");
         }
