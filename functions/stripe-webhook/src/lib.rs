@@ -69,7 +69,7 @@ pub async fn receive(state: &AppState, request: &Request) -> Result<&'static str
     let secrets = state.stripe_webhook_secrets().ok_or(Refusal::NotConfigured)?;
     let body: &[u8] = request.body().as_ref();
     let signature = http::header_str(request, header::HeaderName::from_static("stripe-signature"));
-    stripe::verify_signature(signature, body, secrets, state.clock.now()).map_err(Refusal::BadSignature)?;
+    stripe::verify_signature(signature, body, &secrets, state.clock.now()).map_err(Refusal::BadSignature)?;
     match stripe::parse_event(body).map_err(Refusal::Malformed)? {
         StripeEvent::Paid { event, session, amount } => {
             let settled =

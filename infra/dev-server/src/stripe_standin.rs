@@ -8,6 +8,7 @@
 use lambda_http::http::{HeaderValue, Method, StatusCode, header};
 use lambda_http::{Body, Request, Response};
 use maud::html;
+use portal_web::config::ExposeSecret;
 use portal_web::views::{Frame, layout};
 use portal_web::{AppState, http, respond};
 use std::collections::HashMap;
@@ -62,7 +63,12 @@ fn json(status: StatusCode, value: serde_json::Value) -> Response<Body> {
 }
 
 fn create_session(state: &AppState, request: &Request) -> Response<Body> {
-    let expected = state.config.stripe.as_ref().and_then(|s| s.secret_key.as_ref()).map(|key| format!("Bearer {key}"));
+    let expected = state
+        .config
+        .stripe
+        .as_ref()
+        .and_then(|s| s.secret_key.as_ref())
+        .map(|key| format!("Bearer {}", key.expose_secret()));
     if http::header_str(request, header::AUTHORIZATION).map(str::to_string) != expected {
         return json(StatusCode::UNAUTHORIZED, serde_json::json!({ "error": { "message": "Invalid API key" } }));
     }
@@ -148,7 +154,13 @@ async fn pay(state: &AppState, id: &str) -> Response<Body> {
         } }
     })
     .to_string();
-    let secret = state.config.stripe.as_ref().and_then(|s| s.webhook_secrets.first().cloned()).unwrap_or_default();
+    let secret = state
+        .config
+        .stripe
+        .as_ref()
+        .and_then(|s| s.webhook_secrets.first())
+        .map(|s| s.expose_secret().to_string())
+        .unwrap_or_default();
     let signature =
         portal_payments::stripe::signature_header(event.as_bytes(), &secret, state.clock.now().unix_timestamp());
     let mut webhook = lambda_http::http::Request::new(Body::Text(event));

@@ -135,7 +135,7 @@ pub enum SignatureError {
 pub fn verify_signature(
     header: Option<&str>,
     body: &[u8],
-    secrets: &[String],
+    secrets: &[impl AsRef<str>],
     now: OffsetDateTime,
 ) -> Result<(), SignatureError> {
     let header = header.ok_or(SignatureError::Missing)?;
@@ -157,7 +157,7 @@ pub fn verify_signature(
     }
     let mut signed = format!("{timestamp}.").into_bytes();
     signed.extend_from_slice(body);
-    let matches = secrets.iter().filter(|s| !s.is_empty()).any(|secret| {
+    let matches = secrets.iter().map(AsRef::as_ref).filter(|s| !s.is_empty()).any(|secret| {
         let key = hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes());
         signatures.iter().any(|signature| hmac::verify(&key, &signed, signature).is_ok())
     });
@@ -285,7 +285,7 @@ mod tests {
             verify_signature(Some(&header), PAYLOAD, &secrets(&["whsec_other"]), now()),
             Err(SignatureError::NoMatch)
         );
-        assert_eq!(verify_signature(Some(&header), PAYLOAD, &[], now()), Err(SignatureError::NoMatch));
+        assert_eq!(verify_signature(Some(&header), PAYLOAD, &[] as &[&str], now()), Err(SignatureError::NoMatch));
         assert_eq!(verify_signature(None, PAYLOAD, &secrets(&[SECRET]), now()), Err(SignatureError::Missing));
         let no_t = format!("v1={KNOWN_SIGNATURE}");
         assert_eq!(verify_signature(Some(&no_t), PAYLOAD, &secrets(&[SECRET]), now()), Err(SignatureError::Malformed));

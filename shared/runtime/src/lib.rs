@@ -14,7 +14,7 @@ use portal_aws::{AwsClients, DynamoTable, S3Blobs, SesMailer};
 use portal_domain::EmailAddress;
 use portal_domain::payment::CheckoutGateway;
 use portal_domain::ports::{BlobStore, Clock, IdGenerator, Mailer, Store};
-use portal_web::config::{AwsSettings, Backends, Config, ConfigError};
+use portal_web::config::{AwsSettings, Backends, Config, ConfigError, ExposeSecret};
 use portal_web::{AppState, Body, Request, Response, tokens};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -57,7 +57,7 @@ pub struct BackendSet {
 
 /// The key that signs the embedded blob store's presigned URLs.
 pub fn blob_url_key(config: &Config) -> Vec<u8> {
-    tokens::derive(&config.secret_key, "portal/blob-url/v1")
+    tokens::derive(config.secret_key.expose_secret(), "portal/blob-url/v1")
 }
 
 /// The embedded backends under `data_dir`.
@@ -158,7 +158,7 @@ pub fn assemble(
     ids: Arc<dyn IdGenerator>,
 ) -> AppState {
     let checkout = config.stripe.as_ref().and_then(|stripe| {
-        let key = stripe.secret_key.as_deref()?;
+        let key = stripe.secret_key.as_ref()?.expose_secret();
         Some(Arc::new(portal_payments::stripe::StripeCheckout::new(&stripe.api_url, key)) as Arc<dyn CheckoutGateway>)
     });
     AppState::new(config, store, mailer, blobs, clock, ids, checkout)

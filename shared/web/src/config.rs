@@ -1,6 +1,7 @@
 //! Settings read from the environment at cold start. Every variable the portal
 //! reads is named here and documented in `docs/configuration.md`.
 
+pub use secrecy::{ExposeSecret, SecretSlice, SecretString};
 use std::path::PathBuf;
 
 /// `PORTAL_ENV`: `production` or `local` (the default).
@@ -86,9 +87,10 @@ pub struct Config {
     pub environment: Environment,
     /// Origin without trailing slash, used in emailed links and Origin checks.
     pub public_url: String,
-    pub secret_key: Vec<u8>,
+    /// Signs contact sessions, links and CSRF tokens (redacted in `Debug`).
+    pub secret_key: SecretSlice<u8>,
     /// `None` in functions that never handle staff sessions.
-    pub staff_secret_key: Option<Vec<u8>>,
+    pub staff_secret_key: Option<SecretSlice<u8>>,
     pub backends: Backends,
     /// Cookies carry `Secure`. Only a local server on plain HTTP turns it off.
     pub secure_cookies: bool,
@@ -98,13 +100,13 @@ pub struct Config {
     pub card_payments: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct StripeConfig {
     pub api_url: String,
     /// The API key (`sk_…`), in the function that opens checkouts.
-    pub secret_key: Option<String>,
+    pub secret_key: Option<SecretString>,
     /// Every active webhook signing secret, in the function that receives webhooks.
-    pub webhook_secrets: Vec<String>,
+    pub webhook_secrets: Vec<SecretString>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -182,23 +184,26 @@ impl Config {
             // Local runs without a secret get a fixed development key: sessions
             // survive restarts, and nothing production-grade can use it.
             None => b"local-development-key-not-for-production-use".to_vec(),
-        };
+        }
+        .into();
         let staff_secret_key = match get(ENV_STAFF_SECRET_KEY) {
-            Some(secret) if secret.len() >= 32 => Some(secret.into_bytes()),
+            Some(secret) if secret.len() >= 32 => Some(secret.into_bytes().into()),
             Some(_) => return Err(ConfigError::WeakSecret(ENV_STAFF_SECRET_KEY)),
             // In production only the functions given the staff secret handle staff sessions.
             None if strict => None,
-            None => Some(b"local-development-staff-key-not-for-production".to_vec()),
+            None => Some(b"local-development-staff-key-not-for-production".to_vec().into()),
         };
         // Each Stripe secret only where it is used: the pay function holds the
         // API key, the webhook function the signing secrets (template.yaml's
         // Rules refuse a deployment with one and not the other).
-        let api_key = get(ENV_STRIPE_SECRET_KEY).map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
-        let webhook_secrets: Vec<String> = get(ENV_STRIPE_WEBHOOK_SECRETS)
+        let api_key: Option<SecretString> =
+            get(ENV_STRIPE_SECRET_KEY).map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).map(Into::into);
+        let webhook_secrets: Vec<SecretString> = get(ENV_STRIPE_WEBHOOK_SECRETS)
             .unwrap_or_default()
             .split(',')
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
+            .map(Into::into)
             .collect();
         let stripe = (api_key.is_some() || !webhook_secrets.is_empty()).then(|| StripeConfig {
             api_url: get(ENV_STRIPE_API_URL).unwrap_or_else(|| "https://api.stripe.com".into()),
@@ -272,17 +277,24 @@ mod tests {
         let c = config(&vars).unwrap();
         assert!(c.secure_cookies);
         assert!(matches!(c.backends, Backends::Aws(AwsSettings { endpoint_url: None, .. })));
-        assert_eq!(c.staff_secret_key, None, "production functions get the staff secret only when named");
+        assert!(c.staff_secret_key.is_none(), "production functions get the staff secret only when named");
         let mut without_secret: Vec<_> =
             vars.iter().copied().filter(|(name, _)| *name != "PORTAL_SECRET_KEY").collect();
         assert!(matches!(config(&without_secret), Err(ConfigError::Missing("PORTAL_SECRET_KEY"))), "never silent");
         without_secret.push(("PORTAL_SECRET_KEY", "none"));
         let (first, second) = (config(&without_secret).unwrap(), config(&without_secret).unwrap());
-        assert_eq!(first.secret_key.len(), 32);
-        assert_ne!(first.secret_key, second.secret_key, "a key of its own per start, never a shared default");
+        assert_eq!(first.secret_key.expose_secret().len(), 32);
+        assert_ne!(
+            first.secret_key.expose_secret(),
+            second.secret_key.expose_secret(),
+            "a key of its own per start, never a shared default"
+        );
         let staff_secret = "s".repeat(40);
         vars.push(("PORTAL_STAFF_SECRET_KEY", staff_secret.as_str()));
-        assert_eq!(config(&vars).unwrap().staff_secret_key, Some(staff_secret.clone().into_bytes()));
+        assert_eq!(
+            config(&vars).unwrap().staff_secret_key.map(|k| k.expose_secret().to_vec()),
+            Some(staff_secret.clone().into_bytes())
+        );
     }
 
     #[test]
@@ -297,7 +309,7 @@ mod tests {
         let secret = "x".repeat(40);
         let mut with_secret = vars.to_vec();
         with_secret.push(("PORTAL_SECRET_KEY", secret.as_str()));
-        assert_eq!(config(&with_secret).unwrap().staff_secret_key, None, "no development staff key either");
+        assert!(config(&with_secret).unwrap().staff_secret_key.is_none(), "no development staff key either");
         let mut emulator = vars.to_vec();
         emulator.push(("PORTAL_AWS_ENDPOINT_URL", "http://127.0.0.1:4566"));
         assert!(config(&emulator).unwrap().staff_secret_key.is_some(), "an emulator is a local run");
@@ -307,5 +319,20 @@ mod tests {
     fn https_origins_get_secure_cookies() {
         assert!(config(&[("PORTAL_PUBLIC_URL", "https://x.example/")]).unwrap().secure_cookies);
         assert_eq!(config(&[("PORTAL_PUBLIC_URL", "https://x.example/")]).unwrap().public_url, "https://x.example");
+    }
+
+    #[test]
+    fn secrets_never_reach_debug_output() {
+        let secret = "a-production-secret-key-of-more-than-32-bytes";
+        let vars = [
+            (ENV_SECRET_KEY, secret),
+            (ENV_STAFF_SECRET_KEY, "a-staff-secret-key-of-more-than-32-bytes-too"),
+            (ENV_STRIPE_SECRET_KEY, "sk_live_do_not_print"),
+            (ENV_STRIPE_WEBHOOK_SECRETS, "whsec_do_not_print"),
+        ];
+        let printed = format!("{:?}", config(&vars).unwrap());
+        for leaked in [secret, "staff-secret", "sk_live_do_not_print", "whsec_do_not_print"] {
+            assert!(!printed.contains(leaked), "{leaked} in {printed}");
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Everything a handler needs, built once per cold start by `portal-runtime`:
 //! configuration, keys, and the ports the use cases run on.
 
-use crate::config::Config;
+use crate::config::{Config, ExposeSecret};
 use crate::tokens::{self, Keys};
 use portal_domain::payment::CheckoutGateway;
 use portal_domain::ports::{BlobStore, Clock, IdGenerator, Mailer, Store};
@@ -44,10 +44,10 @@ impl AppState {
     }
 
     /// The active Stripe webhook signing secrets, when this function holds them.
-    pub fn stripe_webhook_secrets(&self) -> Option<&[String]> {
-        let secrets = self.config.stripe.as_ref().map(|s| s.webhook_secrets.as_slice()).filter(|s| !s.is_empty())?;
+    pub fn stripe_webhook_secrets(&self) -> Option<Vec<&str>> {
+        let stripe = self.config.stripe.as_ref().filter(|s| !s.webhook_secrets.is_empty())?;
         tokens::note_secret_use(tokens::SecretUse::StripeWebhook);
-        Some(secrets)
+        Some(stripe.webhook_secrets.iter().map(|secret| secret.expose_secret()).collect())
     }
 
     /// The business's settings; a deployment without them cannot serve pages.
@@ -69,7 +69,10 @@ impl AppState {
         ids: Arc<dyn IdGenerator>,
         checkout: Option<Arc<dyn CheckoutGateway>>,
     ) -> AppState {
-        let keys = Keys::new(&config.secret_key, config.staff_secret_key.as_deref());
+        let keys = Keys::new(
+            config.secret_key.expose_secret(),
+            config.staff_secret_key.as_ref().map(|key| key.expose_secret()),
+        );
         AppState { keys, config, store, mailer, blobs, clock, ids, checkout }
     }
 }

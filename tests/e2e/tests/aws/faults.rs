@@ -170,11 +170,15 @@ async fn a_production_start_takes_every_secret_from_ssm() {
 
     let state = portal_runtime::from_lookup(|name| variables.get(name).cloned()).await.expect("a clean start");
 
-    assert_eq!(state.config.secret_key, b"a-production-secret-key-of-more-than-32-bytes");
+    assert_eq!(state.config.secret_key.expose_secret(), b"a-production-secret-key-of-more-than-32-bytes");
     let stripe = state.config.stripe.as_ref().expect("card payments configured");
-    assert_eq!(stripe.secret_key.as_deref(), Some("sk_live_from_ssm"));
-    assert_eq!(stripe.webhook_secrets, ["whsec_new", "whsec_old"]);
-    assert_eq!(state.config.staff_secret_key.as_deref(), Some(&b"a-staff-secret-key-of-more-than-32-bytes-too"[..]));
+    assert_eq!(stripe.secret_key.as_ref().map(|k| k.expose_secret()), Some("sk_live_from_ssm"));
+    let webhook_secrets: Vec<&str> = stripe.webhook_secrets.iter().map(|s| s.expose_secret()).collect();
+    assert_eq!(webhook_secrets, ["whsec_new", "whsec_old"]);
+    assert_eq!(
+        state.config.staff_secret_key.as_ref().map(|k| k.expose_secret()),
+        Some(&b"a-staff-secret-key-of-more-than-32-bytes-too"[..])
+    );
 
     let mut without_one = variables.clone();
     without_one.insert(in_ssm(ENV_STRIPE_SECRET_KEY), format!("{prefix}/deleted"));
