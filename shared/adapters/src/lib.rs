@@ -7,6 +7,7 @@
 //! only has to implement the table. The embedded twin is [`file_table::FileTable`].
 
 pub mod blob;
+#[cfg(feature = "testkit")]
 pub mod contract;
 pub mod file_table;
 pub mod keys;
