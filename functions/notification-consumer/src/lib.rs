@@ -19,7 +19,7 @@ pub fn notification_of(record: &Value) -> Option<NotificationId> {
         return None;
     }
     let pk = record["dynamodb"]["Keys"]["pk"]["S"].as_str()?;
-    NotificationId::parse(pk.strip_prefix("OUTBOX#")?).ok()
+    NotificationId::parse(portal_runtime::outbox_notification_in_key(pk)?).ok()
 }
 
 /// Handles one invocation: a stream batch (`Records`) or a scheduled sweep.

@@ -132,9 +132,17 @@ pub fn comment(document: &DocumentId, at: OffsetDateTime, comment_id: &str) -> K
 
 pub const COMMENT_PREFIX: &str = "COMMENT#";
 
+const OUTBOX_PREFIX: &str = "OUTBOX#";
+
 /// A notification in the outbox.
 pub fn outbox(id: &str) -> Key {
-    Key::new(format!("OUTBOX#{id}"), "OUTBOX")
+    Key::new(format!("{OUTBOX_PREFIX}{id}"), "OUTBOX")
+}
+
+/// The notification an outbox item's partition key names (a table stream
+/// record's key, an index entry's item); `None` for any other key.
+pub fn outbox_notification(pk: &str) -> Option<&str> {
+    pk.strip_prefix(OUTBOX_PREFIX).filter(|id| !id.is_empty() && *id != "PENDING")
 }
 
 /// GSI1: pending notifications, oldest first (the entry leaves the index once delivered).
@@ -312,6 +320,9 @@ mod tests {
         assert_eq!(login_token("ab12"), Key::new("LOGIN#ab12", "LOGIN"));
         assert_eq!(comment(&d, at, "k1"), Key::new("DOC#d7", "COMMENT#2026-11-28T08:05:03.250000Z#k1"));
         assert_eq!(outbox("n1"), Key::new("OUTBOX#n1", "OUTBOX"));
+        assert_eq!(outbox_notification(&outbox("n1").pk), Some("n1"));
+        assert_eq!(outbox_notification("DOC#n1"), None);
+        assert_eq!(outbox_notification(OUTBOX_PENDING), None);
         assert_eq!(
             outbox_pending_position(at, "n1"),
             IndexKey::new("OUTBOX#PENDING", "2026-11-28T08:05:03.250000Z#n1")

@@ -340,7 +340,7 @@ impl OutboxStore for TableStore {
         page.items
             .iter()
             .map(|item| {
-                let id = item.key.pk.strip_prefix("OUTBOX#").unwrap_or_default();
+                let id = keys::outbox_notification(&item.key.pk).unwrap_or_default();
                 NotificationId::parse(id).map_err(|e| StoreError::Corrupt(e.to_string()))
             })
             .collect()

@@ -147,6 +147,12 @@ async fn build(config: Config, sdk: Option<portal_aws::clients::SdkConfig>) -> R
     ))
 }
 
+/// The notification a table stream record's partition key names, if it is an
+/// outbox item (the key format lives in `portal_adapters::keys` only).
+pub fn outbox_notification_in_key(pk: &str) -> Option<&str> {
+    portal_adapters::keys::outbox_notification(pk)
+}
+
 /// The state over the given ports, with Stripe Checkout when the
 /// configuration holds Stripe's API key.
 pub fn assemble(
