@@ -143,8 +143,8 @@ mod tests {
 
     #[tokio::test]
     async fn blobs_round_trip_and_keys_cannot_escape_the_root() {
-        let root = std::env::temp_dir().join(format!("portal-blobs-{}", std::process::id()));
-        let store = FsBlobStore::new(&root, "http://127.0.0.1:1", b"k");
+        let root = tempfile::tempdir().expect("temp dir");
+        let store = FsBlobStore::new(root.path(), "http://127.0.0.1:1", b"k");
         let blob = Blob { content_type: "application/pdf".into(), bytes: b"%PDF-1.7".to_vec() };
         store.put("pdf/d1/v3.pdf", &blob).await.unwrap();
         assert_eq!(store.get("pdf/d1/v3.pdf").await.unwrap(), Some(blob));
@@ -152,7 +152,6 @@ mod tests {
         for bad in ["../x", "a/../../x", "/etc/passwd", "a//b", "", "a/b c"] {
             assert!(matches!(store.get(bad).await, Err(BlobError::InvalidKey(_))), "{bad}");
         }
-        std::fs::remove_dir_all(root).ok();
     }
 
     #[test]

@@ -110,9 +110,8 @@ fn render_text(document: &Document, locale: Locale) -> (String, u32) {
     let data = pdf_data(&PdfInput { settings: &settings, contact: &contact, document, today: date!(2026 - 11 - 28) });
     let pdf = renderer().render(&data, None).expect("rendered");
     assert!(pdf.starts_with(b"%PDF-"));
-    let dir = std::env::temp_dir().join(format!("portal-pdf-{}-{}", std::process::id(), rand_suffix()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("doc.pdf");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("doc.pdf");
     std::fs::write(&path, &pdf).unwrap();
     let text = Command::new("pdftotext")
         .arg(&path)
@@ -125,16 +124,9 @@ fn render_text(document: &Document, locale: Locale) -> (String, u32) {
         .lines()
         .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse::<u32>().unwrap()))
         .unwrap();
-    std::fs::remove_dir_all(&dir).ok();
     let normalised =
         String::from_utf8_lossy(&text.stdout).replace('\u{a0}', " ").split_whitespace().collect::<Vec<_>>().join(" ");
     (normalised, pages)
-}
-
-fn rand_suffix() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    N.fetch_add(1, Ordering::SeqCst)
 }
 
 fn eur(locale: Locale, minor: i64) -> String {

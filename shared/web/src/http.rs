@@ -56,17 +56,18 @@ pub fn form(request: &Request) -> Result<HashMap<String, String>, WebError> {
     Ok(map)
 }
 
-/// A cookie's value from the request's `Cookie` headers.
+/// A cookie's value from the request's `Cookie` headers (the first one of
+/// that name; malformed pairs are skipped).
 pub fn cookie(request: &Request, name: &str) -> Option<String> {
     request
         .headers()
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.to_string())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
 }
 
 pub fn header_str(request: &Request, name: header::HeaderName) -> Option<&str> {
@@ -87,14 +88,15 @@ pub struct SetCookie<'a> {
 
 impl SetCookie<'_> {
     pub fn header_value(&self) -> String {
-        let mut cookie = format!("{}={}; Path={}; HttpOnly; SameSite=Lax", self.name, self.value, self.path);
+        let mut cookie = cookie::Cookie::build((self.name, self.value))
+            .path(self.path)
+            .http_only(true)
+            .same_site(cookie::SameSite::Lax)
+            .secure(self.secure);
         if let Some(age) = self.max_age {
-            cookie.push_str(&format!("; Max-Age={age}"));
+            cookie = cookie.max_age(time::Duration::seconds(age));
         }
-        if self.secure {
-            cookie.push_str("; Secure");
-        }
-        cookie
+        cookie.build().to_string()
     }
 }
 
@@ -154,6 +156,19 @@ mod tests {
     #[test]
     fn cookies_are_http_only_and_lax() {
         let c = SetCookie { name: "s", value: "v", path: "/", max_age: Some(60), secure: true };
-        assert_eq!(c.header_value(), "s=v; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure");
+        let written = c.header_value();
+        let mut attributes: Vec<&str> = written.split("; ").collect();
+        attributes.sort_unstable();
+        assert_eq!(attributes, ["HttpOnly", "Max-Age=60", "Path=/", "SameSite=Lax", "Secure", "s=v"]);
+        let plain = SetCookie { max_age: None, secure: false, ..c }.header_value();
+        assert!(!plain.contains("Secure") && !plain.contains("Max-Age"), "{plain}");
+    }
+
+    #[test]
+    fn request_cookies_are_read_by_name() {
+        let r = request(&[("cookie", "a=1; __Host-s=abc.def=; broken; b=2")], "");
+        assert_eq!(cookie(&r, "__Host-s").as_deref(), Some("abc.def="));
+        assert_eq!(cookie(&r, "b").as_deref(), Some("2"));
+        assert_eq!(cookie(&r, "missing"), None);
     }
 }

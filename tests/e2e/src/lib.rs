@@ -61,6 +61,8 @@ pub enum TestBackends {
 pub struct TestApp {
     pub server: RunningServer,
     pub data_dir: PathBuf,
+    /// Removes `data_dir` when the app is dropped.
+    _data: tempfile::TempDir,
     pub table: Arc<dyn Table>,
     pub backends: TestBackends,
 }
@@ -111,8 +113,8 @@ impl TestApp {
         extra: &[(&'static str, String)],
     ) -> TestApp {
         let name = unique_name("portal-e2e");
-        let data_dir = std::env::temp_dir().join(&name);
-        let _ = std::fs::remove_dir_all(&data_dir);
+        let data = tempfile::Builder::new().prefix("portal-e2e-").tempdir().expect("temp dir");
+        let data_dir = data.path().to_path_buf();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let mut vars =
@@ -167,7 +169,7 @@ impl TestApp {
         ));
         demo::seed_if_empty(&state).await.expect("demo data");
         let server = portal_dev_server::spawn(listener, state).await.expect("spawn server");
-        TestApp { server, data_dir, table: set.table, backends }
+        TestApp { server, data_dir, _data: data, table: set.table, backends }
     }
 
     pub fn state(&self) -> &AppState {
@@ -247,12 +249,6 @@ async fn emulator_raw_mail(endpoint: &str) -> Vec<serde_json::Value> {
         }
     }
     panic!("the emulator's sent mail could not be read from {url}: {last_error}");
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.data_dir);
-    }
 }
 
 /// The `/login/confirm?token=...` path inside a login mail's text.
