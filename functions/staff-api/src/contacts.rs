@@ -3,7 +3,8 @@
 
 use crate::{nullable, text};
 use lambda_http::http::StatusCode;
-use portal_domain::ports::{DocumentListQuery, LoginToken, OutgoingMail, StoreError};
+use portal_app::login::{self, InviteError, LinkReader};
+use portal_domain::ports::{DocumentListQuery, StoreError};
 use portal_domain::settings::Address;
 use portal_domain::{
     Contact, ContactId, ContactRole, DocumentFilter, DocumentKind, EmailAddress, Locale, PriceCondition, TaxId,
@@ -11,11 +12,10 @@ use portal_domain::{
 use portal_web::api::{self, ApiError, ApiResult};
 use portal_web::routes::url;
 use portal_web::views::mail;
-use portal_web::{AppState, Request, http, tokens};
+use portal_web::{AppState, Request, http};
 use serde::Deserialize;
 
 /// How long an invitation's login link lasts (a normal login link: 15 minutes).
-pub const INVITATION_LIFETIME: time::Duration = time::Duration::days(7);
 pub const MAX_EMAILS: usize = 10;
 
 #[derive(Debug, Deserialize)]
@@ -177,37 +177,27 @@ pub async fn update(state: &AppState, request: &Request, id: &str) -> ApiResult 
 }
 
 /// `POST /api/v1/contacts/{id}/invitation`: mails the contact a login link
-/// valid for 7 days, in their language. → 202 `{"sent_to"}`.
+/// valid for 7 days, in their language (`portal_app::login::invite_contact`).
+/// → 202 `{"sent_to"}`.
 pub async fn invite(state: &AppState, id: &str) -> ApiResult {
-    let contact = find(state, id).await?;
-    if !contact.portal_access {
-        return Err(ApiError::conflict("access_disabled", "Turn on the contact's portal access before inviting them."));
-    }
-    let to = contact.primary_email().cloned().ok_or_else(|| ApiError::internal("contact without email"))?;
+    let id = ContactId::parse(id).map_err(|_| ApiError::not_found("contact"))?;
     let settings = state.store.business_settings().await?.ok_or_else(|| ApiError::internal("settings missing"))?;
-    let token = tokens::random_token();
-    let record = LoginToken {
-        digest: tokens::digest_hex(&token),
-        contact_id: contact.id.clone(),
-        expires_at: state.clock.now() + INVITATION_LIFETIME,
+    let compose = |reader: &LinkReader, token: &str| {
+        let link = format!("{}{}", state.config.public_url, url::login_confirm_with_token(token));
+        mail::invitation_mail(reader, &settings, &link)
     };
-    state.store.save_login_token(&record).await?;
-    let link = format!("{}{}", state.config.public_url, url::login_confirm_with_token(&token));
-    let content = mail::invitation(contact.locale, &settings, &link);
-    let message = OutgoingMail {
-        to: to.clone(),
-        reply_to: settings.reply_to.clone(),
-        subject: content.subject,
-        text: content.text,
-        html: content.html,
-        attachments: Vec::new(),
-    };
-    state.mailer.send(&message).await.map_err(|e| ApiError {
-        cause: Some(e.to_string()),
-        ..ApiError::new(StatusCode::BAD_GATEWAY, "mail_failed", "The invitation could not be sent; retry later.")
+    let sent_to = login::invite_contact(state.link_services(), &settings, &id, compose).await.map_err(|e| match e {
+        InviteError::NotFound => ApiError::not_found("contact"),
+        InviteError::AccessDisabled => {
+            ApiError::conflict("access_disabled", "Turn on the contact's portal access before inviting them.")
+        }
+        InviteError::NotSent(cause) => ApiError {
+            cause: Some(cause.to_string()),
+            ..ApiError::new(StatusCode::BAD_GATEWAY, "mail_failed", "The invitation could not be sent; retry later.")
+        },
+        InviteError::Write(error) => error.into(),
     })?;
-    tracing::info!(contact = %contact.id, "portal invitation sent");
-    api::json(StatusCode::ACCEPTED, &serde_json::json!({ "sent_to": to }))
+    api::json(StatusCode::ACCEPTED, &serde_json::json!({ "sent_to": sent_to }))
 }
 
 /// `GET /api/v1/contacts/{id}/documents?kind=invoices&filter=all&cursor=&limit=`:

@@ -17,6 +17,8 @@ use time::Duration;
 
 /// How long a login link works.
 pub const LINK_LIFETIME: Duration = Duration::minutes(15);
+/// How long an invitation (a login link staff send) works.
+pub const INVITATION_LIFETIME: Duration = Duration::days(7);
 /// The least time the "check your email" answer takes, whether or not a link
 /// was sent (longer than a typical mail send, so both look alike).
 pub const ANSWER_TIME: Wait = Wait::from_millis(250);
@@ -214,4 +216,53 @@ where
     }
     tracing::info!(staff = %secrets.digest(email.as_str()), "staff logged in");
     Ok(email)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InviteError {
+    #[error("no contact with this id")]
+    NotFound,
+    #[error("the contact's portal access is off")]
+    AccessDisabled,
+    #[error("the invitation mail was not sent: {0}")]
+    NotSent(portal_domain::ports::MailError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+impl From<portal_domain::ports::StoreError> for InviteError {
+    fn from(error: portal_domain::ports::StoreError) -> Self {
+        InviteError::Write(error.into())
+    }
+}
+
+/// Staff invite a contact with portal access: a login link that lasts
+/// [`INVITATION_LIFETIME`], mailed to their first address in their language.
+/// Returns the address it was sent to. `compose` writes the mail.
+pub async fn invite_contact<S>(
+    services: LinkServices<'_, S>,
+    settings: &BusinessSettings,
+    contact: &portal_domain::ContactId,
+    compose: impl FnOnce(&LinkReader, &str) -> OutgoingMail,
+) -> Result<EmailAddress, InviteError>
+where
+    S: LoginTokenStore + ContactStore + ?Sized,
+{
+    let LinkServices { store, stamps, mailer, secrets } = services;
+    let contact = store.contact(contact).await?.ok_or(InviteError::NotFound)?;
+    if !contact.portal_access {
+        return Err(InviteError::AccessDisabled);
+    }
+    let to = contact.primary_email().cloned().ok_or(InviteError::NotFound)?;
+    let token = secrets.new_token();
+    let record = LoginToken {
+        digest: secrets.digest(&token),
+        contact_id: contact.id.clone(),
+        expires_at: stamps.now() + INVITATION_LIFETIME,
+    };
+    store.save_login_token(&record).await?;
+    let reader = LinkReader { to: to.clone(), locale: contact.locale, reply_to: settings.reply_to.clone() };
+    mailer.send(&compose(&reader, &token)).await.map_err(InviteError::NotSent)?;
+    tracing::info!(contact = %contact.id, "portal invitation sent");
+    Ok(to)
 }

@@ -22,7 +22,19 @@ pub fn login_link_mail(
     settings: &BusinessSettings,
     link: &str,
 ) -> portal_domain::ports::OutgoingMail {
-    let content = login_link(reader.locale, settings, link);
+    outgoing(reader, login_link(reader.locale, settings, link))
+}
+
+/// The invitation mail (a longer-lived login link) to its reader. `link` is absolute.
+pub fn invitation_mail(
+    reader: &portal_app::login::LinkReader,
+    settings: &BusinessSettings,
+    link: &str,
+) -> portal_domain::ports::OutgoingMail {
+    outgoing(reader, invitation(reader.locale, settings, link))
+}
+
+fn outgoing(reader: &portal_app::login::LinkReader, content: MailContent) -> portal_domain::ports::OutgoingMail {
     portal_domain::ports::OutgoingMail {
         to: reader.to.clone(),
         reply_to: reader.reply_to.clone(),
