@@ -392,6 +392,23 @@ pub enum DocumentAction {
     Void,
 }
 
+impl DocumentAction {
+    pub const ALL: [DocumentAction; 12] = [
+        DocumentAction::RecordPartialPayment,
+        DocumentAction::RecordFullPayment,
+        DocumentAction::Refund,
+        DocumentAction::Accept,
+        DocumentAction::Reject,
+        DocumentAction::Confirm,
+        DocumentAction::Ship,
+        DocumentAction::Deliver,
+        DocumentAction::Receive,
+        DocumentAction::MarkInvoiced,
+        DocumentAction::Cancel,
+        DocumentAction::Void,
+    ];
+}
+
 impl Document {
     /// A document never stored: of `kind`, in its first status, with no lines
     /// or dates beyond its issue date, nothing paid, answered or confirmed.
@@ -681,21 +698,7 @@ mod tests {
 
     #[test]
     fn every_transition_target_is_a_status_of_its_kind() {
-        use DocumentAction::*;
-        let actions = [
-            RecordPartialPayment,
-            RecordFullPayment,
-            Refund,
-            Accept,
-            Reject,
-            Confirm,
-            Ship,
-            Deliver,
-            Receive,
-            MarkInvoiced,
-            Cancel,
-            Void,
-        ];
+        let actions = DocumentAction::ALL;
         for kind in DocumentKind::ALL {
             for &from in kind.statuses() {
                 for action in actions {

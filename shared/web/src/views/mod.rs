@@ -132,6 +132,20 @@ fn navigation(t: &Texts, locale: Locale, nav: &Nav<'_>) -> Markup {
 }
 
 /// A status pill.
+/// The email field of a login form, with the problem (if any) announced
+/// and tied to it for screen readers.
+pub fn email_field(label: &str, email: &str, problem: Option<&str>) -> Markup {
+    html! {
+        label for="email" { (label) }
+        @if let Some(problem) = problem {
+            p.error #email-error role="alert" { (problem) }
+            input #email type="email" name="email" value=(email) autocomplete="email" required aria-invalid="true" aria-describedby="email-error";
+        } @else {
+            input #email type="email" name="email" value=(email) autocomplete="email" required;
+        }
+    }
+}
+
 pub fn status_badge(locale: Locale, kind: DocumentKind, status: DisplayStatus) -> Markup {
     html! { span class={"badge " (status.slug())} { (i18n::status_name(locale, kind, status)) } }
 }

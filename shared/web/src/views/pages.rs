@@ -57,13 +57,7 @@ pub fn login_form(locale: Locale, settings: &BusinessSettings, csrf: &str, email
                 p { (t.login_intro) }
                 form.stack method="post" action={(url::login()) "?lang=" (locale.tag())} novalidate {
                     input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
-                    label for="email" { (t.email_label) }
-                    @if let Some(problem) = problem {
-                        p.error #email-error role="alert" { (problem) }
-                        input #email type="email" name="email" value=(email) autocomplete="email" required aria-invalid="true" aria-describedby="email-error";
-                    } @else {
-                        input #email type="email" name="email" value=(email) autocomplete="email" required;
-                    }
+                    (super::email_field(t.email_label, email, problem))
                     button.button type="submit" { (t.send_link) }
                 }
             }

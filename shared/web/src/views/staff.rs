@@ -47,13 +47,7 @@ pub fn login_form(settings: &BusinessSettings, csrf: &str, next: &str, email: &s
                 form.stack method="post" action=(url::staff_login()) novalidate {
                     input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
                     input type="hidden" name="next" value=(next);
-                    label for="email" { (t.email_label) }
-                    @if let Some(problem) = problem {
-                        p.error #email-error role="alert" { (problem) }
-                        input #email type="email" name="email" value=(email) autocomplete="email" required aria-invalid="true" aria-describedby="email-error";
-                    } @else {
-                        input #email type="email" name="email" value=(email) autocomplete="email" required;
-                    }
+                    (super::email_field(t.email_label, email, problem))
                     button.button type="submit" { (t.send_link) }
                 }
             }
