@@ -5,8 +5,11 @@ hello-world lambda_http binary measured in the same rounds.
 Usage: python3 coldstart.py TARGET_DIR   (run by infra/bench/coldstart.sh, which
 builds the release binaries, starts the AWS emulator and provisions it).
 Environment: RUNS (rounds, default 10), ONLY (comma-separated function names
-to measure; hello-world is always measured), plus the PORTAL_* variables the
-functions read (the script passes its own environment through).
+to measure; hello-world is always measured), BASELINE_TARGET (another target
+directory, e.g. an earlier commit's build: each function is also measured from
+there, in the same interleaved rounds, as "name (baseline)"), plus the
+PORTAL_* variables the functions read (the script passes its own environment
+through).
 """
 
 import http.server
@@ -197,11 +200,21 @@ def main():
     runs = int(os.environ.get("RUNS", "10"))
     only = {name for name in os.environ.get("ONLY", "").split(",") if name}
     functions = [f for f in FUNCTIONS if not only or f[0] in only or f[0] == "portal-hello-lambda"]
+    binaries = {name: os.path.join(target, "release", name) for name, *_ in functions}
+    baseline_target = os.environ.get("BASELINE_TARGET")
+    if baseline_target:
+        measured = []
+        for name, method, path, with_cookie in functions:
+            measured.append((name, method, path, with_cookie))
+            if name != "portal-hello-lambda":
+                binaries[f"{name} (baseline)"] = os.path.join(baseline_target, "release", name)
+                measured.append((f"{name} (baseline)", method, path, with_cookie))
+        functions = measured
     samples = {name: [] for name, *_ in functions}
     statuses = {}
     for round_number in range(runs):
         for name, method, path, with_cookie in functions:
-            seconds, status = cold_start(os.path.join(target, "release", name), method, path, with_cookie)
+            seconds, status = cold_start(binaries[name], method, path, with_cookie)
             samples[name].append(seconds * 1000)
             statuses[name] = status
         print(f"round {round_number + 1}/{runs} done", file=sys.stderr)

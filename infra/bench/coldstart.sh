@@ -14,6 +14,7 @@
 #
 # Environment (optional): RUNS (10), ONLY (comma-separated function names),
 # SECRET_IN_ENV=1 (the secret key in the environment instead of read from SSM),
+# BASELINE_TARGET (an earlier build's target directory, measured alongside),
 # STRIPE=1 (card payments configured, their two secrets read from SSM as well),
 # SKIP_BUILD=1, CARGO_TARGET_DIR (<repo>/target).
 set -euo pipefail
