@@ -191,6 +191,7 @@ pub async fn invite(state: &AppState, id: &str) -> ApiResult {
         InviteError::AccessDisabled => {
             ApiError::conflict("access_disabled", "Turn on the contact's portal access before inviting them.")
         }
+        InviteError::NoEmail => ApiError::conflict("no_email", "The contact has no email address to invite."),
         InviteError::NotSent(cause) => ApiError {
             cause: Some(cause.to_string()),
             ..ApiError::new(StatusCode::BAD_GATEWAY, "mail_failed", "The invitation could not be sent; retry later.")

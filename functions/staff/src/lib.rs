@@ -13,7 +13,7 @@ use portal_app::payments::{self, TransferReceived};
 use portal_app::staff_documents::{self, LinkEdit};
 use portal_domain::interaction::CommentBody;
 use portal_domain::payment::PaymentReference;
-use portal_domain::{DocumentId, EmailAddress};
+use portal_domain::{Currency, DocumentId, EmailAddress};
 use portal_web::api::{self, ApiError};
 use portal_web::auth::{self, StaffMember};
 use portal_web::error::Problem;
@@ -307,20 +307,25 @@ fn refused(member: &StaffMember, back: &str, error: ApiError) -> WebError {
 }
 
 /// Parses an amount as staff type it (`1.234,56`, `1234.56`, `80 €`) into minor units.
-pub fn parse_amount(text: &str) -> Option<i64> {
-    let cleaned: String = text.chars().filter(|c| !c.is_whitespace() && *c != '€').collect();
-    let decimal_at = cleaned.rfind([',', '.']).filter(|&i| cleaned.len() - i - 1 <= 2);
+pub fn parse_amount(text: &str, currency: Currency) -> Option<i64> {
+    let decimals = usize::from(currency.minor_units());
+    let cleaned: String =
+        text.chars().filter(|c| !c.is_whitespace() && !currency.symbol().contains(*c) && *c != '€').collect();
+    let cleaned = cleaned.trim_start_matches(currency.code()).trim_end_matches(currency.code());
+    // The last separator is the decimal mark when the digits after it could be
+    // this currency's decimals; otherwise every separator groups thousands.
+    let decimal_at = cleaned.rfind([',', '.']).filter(|&i| decimals > 0 && cleaned.len() - i - 1 <= decimals);
     let (whole, fraction) = match decimal_at {
         Some(i) => (&cleaned[..i], &cleaned[i + 1..]),
-        None => (cleaned.as_str(), ""),
+        None => (cleaned, ""),
     };
     let whole: String = whole.chars().filter(|c| *c != '.' && *c != ',').collect();
     if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !fraction.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let units: i64 = whole.parse().ok()?;
-    let cents: i64 = format!("{fraction:0<2}").parse().ok()?;
-    units.checked_mul(100)?.checked_add(cents)
+    let minor: i64 = if decimals == 0 { 0 } else { format!("{fraction:0<decimals$}").parse().ok()? };
+    units.checked_mul(10_i64.checked_pow(u32::try_from(decimals).ok()?)?)?.checked_add(minor)
 }
 
 /// A link expiry typed as a date: the link works through that day (UTC).
@@ -370,7 +375,9 @@ async fn act(state: &AppState, request: &Request, action: StaffPage, id: &str) -
         }
         StaffPage::Transfer => {
             let invalid = || refused(&member, &back, ApiError::invalid("amount_minor", "amount"));
-            let amount_minor = parse_amount(&form.amount).ok_or_else(invalid)?;
+            // Typed in the invoice's currency, with its decimals.
+            let invoice = portal_app::write::load(store, &document_id).await?;
+            let amount_minor = parse_amount(&form.amount, invoice.currency).ok_or_else(invalid)?;
             let reference = PaymentReference::parse(form.reference.trim())
                 .map_err(|_| refused(&member, &back, ApiError::invalid("reference", "reference")))?;
             let transfer = TransferReceived { amount_minor, reference, received_at: None };
@@ -402,14 +409,25 @@ mod tests {
 
     #[test]
     fn amounts_are_read_as_staff_type_them() {
-        assert_eq!(parse_amount("80"), Some(8000));
-        assert_eq!(parse_amount("80,5"), Some(8050));
-        assert_eq!(parse_amount("1.234,56 €"), Some(123456));
-        assert_eq!(parse_amount("1,234.56"), Some(123456));
-        assert_eq!(parse_amount("0.07"), Some(7));
+        let eur = Currency::EUR;
+        assert_eq!(parse_amount("80", eur), Some(8000));
+        assert_eq!(parse_amount("80,5", eur), Some(8050));
+        assert_eq!(parse_amount("1.234,56 €", eur), Some(123456));
+        assert_eq!(parse_amount("1,234.56", eur), Some(123456));
+        assert_eq!(parse_amount("0.07", eur), Some(7));
         for bad in ["", "€", "-5", "12,345,6x", "1e3", "99999999999999999999"] {
-            assert_eq!(parse_amount(bad), None, "{bad}");
+            assert_eq!(parse_amount(bad, eur), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn amounts_follow_the_invoices_currency_decimals() {
+        let yen = Currency::parse("JPY").unwrap();
+        assert_eq!(parse_amount("1.500", yen), Some(1500), "no decimals: every separator groups");
+        assert_eq!(parse_amount("1500 JPY", yen), Some(1500));
+        let dinar = Currency::parse("KWD").unwrap();
+        assert_eq!(parse_amount("1,250", dinar), Some(1250), "three decimals");
+        assert_eq!(parse_amount("12", dinar), Some(12000));
     }
 
     #[test]

@@ -90,6 +90,7 @@ where
     let id = on.document.id.clone();
     let today = stamps.today();
     let answered = write::change_document(store, &id, Some(on.document.clone()), |document| {
+        still_permitted(&on, document, stamps)?;
         let status = document.transition(action, &on.actor, today).map_err(|e| refusal(&e, document.status))?;
         require_seen(document, on.seen_version)?;
         let now = stamps.now();
@@ -146,6 +147,7 @@ where
     let id = on.document.id.clone();
     let today = stamps.today();
     write::change_document(store, &id, Some(on.document.clone()), |document| {
+        still_permitted(&on, document, stamps)?;
         let status = document.transition(DocumentAction::Confirm, &on.actor, today).map_err(|_| {
             if document.supplier_confirmation.is_some() {
                 AnswerError::AlreadyAnswered
@@ -226,6 +228,15 @@ where
 pub(crate) fn new_comment_id(stamps: Stamps<'_>) -> Result<CommentId, WriteError> {
     CommentId::parse(&stamps.new_id())
         .map_err(|e| WriteError::Store(portal_domain::ports::StoreError::Corrupt(format!("generated comment id: {e}"))))
+}
+
+/// A link holder acts through the link they opened: if staff rotated or
+/// expired it while the request was deciding again (a lost race), the
+/// answer is refused like any request on a dead link.
+fn still_permitted(on: &OnDocument<'_>, stored: &Document, stamps: Stamps<'_>) -> Result<(), AnswerError> {
+    let link_died = matches!(on.actor, Actor::LinkHolder { .. })
+        && (stored.access_link.nonce != on.document.access_link.nonce || !stored.access_link.is_usable(stamps.now()));
+    if link_died { Err(AnswerError::NotPermitted) } else { Ok(()) }
 }
 
 /// The contact-facing reason a transition was refused.

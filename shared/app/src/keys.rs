@@ -8,11 +8,17 @@ use portal_domain::ports::{StaffStore, StoreError};
 use portal_domain::staff::{API_KEY_PREFIX, ApiKey, ApiKeyId, KeyName};
 
 /// A new key and its token: the only time the token exists outside the caller.
-#[derive(Debug)]
 pub struct CreatedKey {
     pub key: ApiKey,
     /// `ptl_{id}.{secret}`; the store keeps the secret's digest only.
     pub token: String,
+}
+
+impl std::fmt::Debug for CreatedKey {
+    /// Never the token: a key logged by mistake must not log its secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedKey").field("key", &self.key.id).field("token", &"[REDACTED]").finish()
+    }
 }
 
 /// Mints and stores a key named `name`.

@@ -224,6 +224,8 @@ pub enum InviteError {
     NotFound,
     #[error("the contact's portal access is off")]
     AccessDisabled,
+    #[error("the contact has no email address")]
+    NoEmail,
     #[error("the invitation mail was not sent: {0}")]
     NotSent(portal_domain::ports::MailError),
     #[error(transparent)]
@@ -253,7 +255,7 @@ where
     if !contact.portal_access {
         return Err(InviteError::AccessDisabled);
     }
-    let to = contact.primary_email().cloned().ok_or(InviteError::NotFound)?;
+    let to = contact.primary_email().cloned().ok_or(InviteError::NoEmail)?;
     let token = secrets.new_token();
     let record = LoginToken {
         digest: secrets.digest(&token),

@@ -110,7 +110,7 @@ pub enum TransferError {
 pub async fn record_transfer<S>(
     store: &S,
     stamps: Stamps<'_>,
-    invoice: &DocumentId,
+    invoice_id: &DocumentId,
     transfer: TransferReceived,
 ) -> Result<TransferOutcome, TransferError>
 where
@@ -121,12 +121,13 @@ where
     if at > now {
         return Err(TransferError::InTheFuture);
     }
-    let invoice = write::load(store, invoice).await?;
+    let invoice = write::load(store, invoice_id).await?;
     if let Some(outcome) = recorded_before(store, &invoice, &transfer.reference).await? {
         return Ok(outcome);
     }
     let contact = write::owner(store, &invoice).await?;
-    let (recorded, record) = record(store, invoice, |invoice| {
+    let reference = transfer.reference.clone();
+    let recorded = record(store, invoice, |invoice| {
         let amount = Money::new(transfer.amount_minor, invoice.currency);
         let change = invoice.apply_payment(amount).map_err(|refusal| match refusal {
             PaymentRefusal::NotPayable => TransferError::NotPayable,
@@ -143,7 +144,17 @@ where
         let receipt = stamps.to_contact(&contact, NotificationKind::PaymentReceipt, invoice, None);
         Ok::<_, TransferError>(applied(stamps, invoice, payment, change, receipt))
     })
-    .await?;
+    .await;
+    let (recorded, record) = match recorded {
+        Ok(recorded) => recorded,
+        // A concurrent request with this reference may have paid the invoice
+        // between our reads: that is this transfer, recorded before.
+        Err(refused @ (TransferError::NotPayable | TransferError::MoreThanDue { .. })) => {
+            let invoice = write::load(store, invoice_id).await?;
+            return recorded_before(store, &invoice, &reference).await?.ok_or(refused);
+        }
+        Err(other) => return Err(other),
+    };
     match recorded {
         Recorded::Now => {
             tracing::info!(invoice = %record.invoice, amount = transfer.amount_minor, "bank transfer recorded");

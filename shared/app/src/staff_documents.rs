@@ -121,6 +121,9 @@ pub enum UpdateError {
     VersionMismatch { sent: u32, stored: u32 },
     #[error("the document was answered, paid or closed")]
     Locked,
+    /// Internal to [`update_document`]: the content sent is the content stored.
+    #[error("nothing changed")]
+    Unchanged(Box<Document>),
     #[error(transparent)]
     Write(#[from] WriteError),
 }
@@ -140,7 +143,7 @@ where
 {
     let document = write::load(store, id).await?;
     let contact = write::owner(store, &document).await?;
-    write::change_document(store, id, Some(document), |document| {
+    let updated = write::change_document(store, id, Some(document), |document| {
         if seen_version != document.content_version {
             return Err(UpdateError::VersionMismatch { sent: seen_version, stored: document.content_version });
         }
@@ -152,10 +155,18 @@ where
             return Err(UpdateError::Locked);
         }
         let update = DocumentUpdate::edit(document, |edited| content.clone().apply_to(edited, &contact));
+        if update.document().content_version == document.content_version {
+            // The same content again (a retried PUT): nothing to write or tell.
+            return Err(UpdateError::Unchanged(Box::new(document.clone())));
+        }
         let events = vec![stamps.event(update.document(), ActivityKind::Updated)];
         Ok(DocumentChange { update, events, notifications: Vec::new() })
     })
-    .await
+    .await;
+    match updated {
+        Err(UpdateError::Unchanged(document)) => Ok(*document),
+        other => other,
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -149,6 +149,18 @@ struct Contended {
     inner: TableStore,
     interfere: usize,
     done: AtomicUsize,
+    /// What the other writer changes (the n-th interference).
+    change: fn(&mut Document, usize),
+}
+
+/// Another writer sets the link's expiry (a change no contact sees).
+fn set_expiry(document: &mut Document, n: usize) {
+    document.access_link.expires_at = Some(datetime!(2027-01-01 00:00 UTC) + time::Duration::days(n as i64));
+}
+
+/// Another writer rotates the link.
+fn rotate_link(document: &mut Document, n: usize) {
+    document.access_link.nonce = LinkNonce(format!("rotated-{n}"));
 }
 
 #[async_trait]
@@ -174,8 +186,7 @@ impl DocumentStore for Contended {
         let n = self.done.fetch_add(1, Ordering::SeqCst);
         if n < self.interfere {
             let stored = self.inner.document(&change.document().id).await?.expect("stored");
-            let expiry = Some(datetime!(2027-01-01 00:00 UTC) + time::Duration::days(n as i64));
-            let update = DocumentUpdate::edit(&stored, |d| d.access_link.expires_at = expiry);
+            let update = DocumentUpdate::edit(&stored, |d| (self.change)(d, n));
             self.inner.apply_change(&DocumentChange { update, events: vec![], notifications: vec![] }).await?;
         }
         self.inner.apply_change(change).await
@@ -186,7 +197,8 @@ impl DocumentStore for Contended {
 async fn a_staff_change_that_loses_a_race_is_decided_again_on_what_is_stored() {
     let world = World::new().await;
     world.issue("i1", DocumentKind::Invoice).await;
-    let contended = Contended { inner: world.store.clone(), interfere: 2, done: AtomicUsize::new(0) };
+    let contended =
+        Contended { inner: world.store.clone(), interfere: 2, done: AtomicUsize::new(0), change: set_expiry };
     let voided = staff_documents::void_or_cancel(&contended, world.stamps(), &DocumentId::parse("i1").unwrap())
         .await
         .expect("voided on the third try");
@@ -196,7 +208,8 @@ async fn a_staff_change_that_loses_a_race_is_decided_again_on_what_is_stored() {
     assert_eq!(stored.access_link.expires_at, Some(datetime!(2027-01-02 00:00 UTC)), "the other writes stand");
     assert_eq!(stored.revision, 4, "created, two link changes, the void");
 
-    let always = Contended { inner: world.store.clone(), interfere: usize::MAX, done: AtomicUsize::new(0) };
+    let always =
+        Contended { inner: world.store.clone(), interfere: usize::MAX, done: AtomicUsize::new(0), change: set_expiry };
     world.issue("i2", DocumentKind::Invoice).await;
     let gave_up = staff_documents::void_or_cancel(&always, world.stamps(), &DocumentId::parse("i2").unwrap()).await;
     assert!(matches!(gave_up, Err(TransitionRefused::Write(WriteError::KeptChanging(_)))), "{gave_up:?}");
@@ -264,4 +277,54 @@ impl World {
     fn clock_now(&self) -> time::OffsetDateTime {
         portal_domain::ports::Clock::now(&self.clock)
     }
+}
+
+#[tokio::test]
+async fn a_link_rotated_while_a_link_holder_answers_refuses_the_answer_but_not_the_contacts() {
+    let world = World::new().await;
+    let shown = world.issue("q1", DocumentKind::Quote).await;
+    let (settings, contact) = (testkit::settings(), testkit::contact("c1"));
+    let rotating =
+        Contended { inner: world.store.clone(), interfere: 1, done: AtomicUsize::new(0), change: rotate_link };
+    let holder = OnDocument {
+        document: shown.clone(),
+        actor: Actor::LinkHolder { document: shown.id.clone() },
+        origin: Origin::Link,
+        contact: &contact,
+        settings: &settings,
+        seen_version: Some(shown.content_version),
+    };
+    let refused = answers::answer_quote(&rotating, world.stamps(), holder, accept()).await;
+    assert!(matches!(refused, Err(AnswerError::NotPermitted)), "{refused:?}");
+    assert_eq!(world.read("q1").await.status, DocumentStatus::Sent);
+
+    let rotating =
+        Contended { inner: world.store.clone(), interfere: 1, done: AtomicUsize::new(0), change: rotate_link };
+    let contact_answer = OnDocument {
+        document: world.read("q1").await,
+        actor: contact_actor(),
+        origin: Origin::Portal,
+        contact: &contact,
+        settings: &settings,
+        seen_version: Some(shown.content_version),
+    };
+    let accepted = answers::answer_quote(&rotating, world.stamps(), contact_answer, accept()).await;
+    assert_eq!(accepted.expect("a logged-in contact does not use the link").status, DocumentStatus::Accepted);
+}
+
+#[tokio::test]
+async fn sending_a_documents_content_again_writes_nothing() {
+    let world = World::new().await;
+    let stored = world.issue("q1", DocumentKind::Quote).await;
+    let same = staff_documents::update_document(
+        &world.store,
+        world.stamps(),
+        &stored.id,
+        stored.content_version,
+        content_of(&stored),
+    )
+    .await
+    .unwrap();
+    assert_eq!((same.content_version, same.revision), (stored.content_version, stored.revision));
+    assert!(world.store.document_activity(&stored.id, 10).await.unwrap().is_empty(), "no Updated event");
 }
