@@ -14,7 +14,7 @@ The page has the structure of the portal's own document page
 (`portal_web::views::pages::document`: facts, two party boxes, lines table,
 tax table, totals box, notes) inside its layout (top bar, footer), styled by
 the portal's real stylesheet, which is read from
-`shared/web/src/views/style.rs` at run time so that it cannot drift. Its
+`shared/views/src/style.rs` at run time so that it cannot drift. Its
 print rules hide the chrome; an `@page` rule adds A4 margins and the
 "Página 1 de 1" footer the typst PDF has (margin boxes: WeasyPrint and
 Chromium ≥ 131 both support them).
@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-STYLE_RS = REPO / "shared/web/src/views/style.rs"
+STYLE_RS = REPO / "shared/views/src/style.rs"
 
 LINES_CAPTION = {"es": "Conceptos", "en": "Items"}
 

@@ -71,7 +71,7 @@ impl ActionRequest {
 }
 
 /// The hidden form field that carries the content version an answer was given to.
-pub const VERSION_FIELD: &str = "version";
+pub const VERSION_FIELD: &str = portal_views::fields::VERSION;
 
 /// Parses and authorises an action on the document named by `route`'s path:
 /// form body, CSRF, the document, and who may act on it. A route without a

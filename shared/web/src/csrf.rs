@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 
 /// The form field every POST form carries.
-pub const FIELD: &str = "csrf";
+pub const FIELD: &str = portal_views::fields::CSRF;
 
 pub fn cookie_name(state: &AppState) -> &'static str {
     if state.config.secure_cookies { "__Host-portal_csrf" } else { "portal_csrf" }

@@ -17,11 +17,13 @@ pub mod http;
 pub use portal_domain::i18n;
 pub mod notify;
 pub mod respond;
-pub mod routes;
 pub mod shop;
 pub mod state;
 pub mod tokens;
-pub mod views;
+/// The route table, router and URL builders (`portal-routes`).
+pub use portal_routes as routes;
+/// Pages and mails (`portal-views`).
+pub use portal_views as views;
 
 pub use error::WebError;
 pub use lambda_http::{Body, Request, Response};

@@ -1,9 +1,9 @@
 //! The invoice's "pay" section: card payment through the hosted checkout,
 //! the transfer details, and what happened after a checkout.
 
-use crate::routes::url;
 use maud::{Markup, html};
 use portal_domain::{Document, Locale, Money};
+use portal_routes::url;
 
 /// What the invoice page offers for paying it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub struct PaymentOptions {
 
 /// The section, or nothing when there is nothing to pay and nothing to say.
 pub fn section(locale: Locale, csrf: &str, doc: &Document, options: &PaymentOptions) -> Markup {
-    let t = &crate::i18n::texts(locale).pay;
+    let t = &portal_domain::i18n::texts(locale).pay;
     let due: Money = doc.amount_due(&doc.totals());
     html! {
         @if options.returning && due.is_zero() {
@@ -35,7 +35,7 @@ pub fn section(locale: Locale, csrf: &str, doc: &Document, options: &PaymentOpti
                 h2 #pay-heading { (t.heading) }
                 @if options.card {
                     form method="post" action=(url::invoice_pay(&doc.id)) {
-                        input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
+                        input type="hidden" name=(crate::fields::CSRF) value=(csrf);
                         button.button type="submit" { (t.pay_by_card) " · " (locale.format_money(due)) }
                     }
                 }

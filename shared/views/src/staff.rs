@@ -3,13 +3,13 @@
 
 use super::pages::{document_content, iso_date, moment};
 use super::{Frame, Html, layout, status_badge};
-use crate::i18n::{self, StaffTexts};
-use crate::routes::url;
 use maud::{Markup, html};
 use portal_domain::activity::{ActivityEvent, ActivityKind};
+use portal_domain::i18n::{self, StaffTexts};
 use portal_domain::interaction::{Comment, Origin};
 use portal_domain::payment::Payment;
 use portal_domain::{BusinessSettings, Contact, Document, DocumentKind, DocumentStatus, DocumentSummary, Locale};
+use portal_routes::url;
 use time::{Date, OffsetDateTime};
 
 /// The staff pages' words, in the business's language.
@@ -26,7 +26,7 @@ fn staff_bar(locale: Locale, email: &str, csrf: &str) -> Markup {
             " "
             a href=(url::staff_home()) { (t.home) }
             form method="post" action=(url::staff_logout()) {
-                input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
+                input type="hidden" name=(crate::fields::CSRF) value=(csrf);
                 button.linkbutton type="submit" { (t.log_out) }
             }
         }
@@ -45,7 +45,7 @@ pub fn login_form(settings: &BusinessSettings, csrf: &str, next: &str, email: &s
                 h1 { (title) }
                 p { (t.login_intro) }
                 form.stack method="post" action=(url::staff_login()) novalidate {
-                    input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
+                    input type="hidden" name=(crate::fields::CSRF) value=(csrf);
                     input type="hidden" name="next" value=(next);
                     (super::email_field(t.email_label, email, problem))
                     button.button type="submit" { (t.send_link) }
@@ -83,7 +83,7 @@ pub fn login_confirm(settings: &BusinessSettings, csrf: &str, token: &str, next:
             div.narrow {
                 h1 { (title) }
                 form.stack method="post" action=(url::staff_login_confirm()) {
-                    input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
+                    input type="hidden" name=(crate::fields::CSRF) value=(csrf);
                     input type="hidden" name="token" value=(token);
                     input type="hidden" name="next" value=(next);
                     button.button type="submit" { (t.login_confirm_button) }
@@ -227,13 +227,13 @@ pub fn document(p: StaffDocument<'_>) -> Html {
                     h2 #actions-heading { (t.quick_actions) }
                     @if can_confirm_order {
                         form.stack method="post" action=(url::staff_order_confirm(&doc.id)) {
-                            input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                            input type="hidden" name=(crate::fields::CSRF) value=(p.csrf);
                             button.button type="submit" { (t.confirm_order) }
                         }
                     }
                     @if !due.is_zero() {
                         form.stack method="post" action=(url::staff_transfer(&doc.id)) {
-                            input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                            input type="hidden" name=(crate::fields::CSRF) value=(p.csrf);
                             label for="amount" { (t.transfer_amount_label) " (" (locale.format_money(due)) " " (t.due) ")" }
                             input #amount type="text" name="amount" inputmode="decimal" required;
                             label for="reference" { (t.bank_reference_label) }
@@ -273,7 +273,7 @@ pub fn document(p: StaffDocument<'_>) -> Html {
                     }
                 }
                 form.stack.no-print method="post" action=(url::staff_reply(&doc.id)) {
-                    input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                    input type="hidden" name=(crate::fields::CSRF) value=(p.csrf);
                     label for="reply" { (t.reply_label) }
                     textarea #reply name="body" rows="3" maxlength="2000" required {}
                     button.button type="submit" { (t.send_reply) }
@@ -289,11 +289,11 @@ pub fn document(p: StaffDocument<'_>) -> Html {
                     }
                 }
                 form.stack method="post" action=(url::staff_link_rotate(&doc.id)) {
-                    input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                    input type="hidden" name=(crate::fields::CSRF) value=(p.csrf);
                     button.button.secondary type="submit" { (t.rotate_link) }
                 }
                 form.stack method="post" action=(url::staff_link_expiry(&doc.id)) {
-                    input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                    input type="hidden" name=(crate::fields::CSRF) value=(p.csrf);
                     label for="expires" { (t.expiry_label) }
                     input #expires type="date" name="expires_on" value=(p.link_expires_at.map(|at| iso_date(at.date())).unwrap_or_default());
                     button.button.secondary type="submit" { (t.save_expiry) }

@@ -1,7 +1,7 @@
 //! Emails: an HTML part and a plain-text part, in the recipient's language.
 
-use crate::i18n;
 use maud::{DOCTYPE, html};
+use portal_domain::i18n;
 use portal_domain::{BusinessSettings, Locale};
 
 pub struct MailContent {

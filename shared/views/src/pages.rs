@@ -1,9 +1,8 @@
 //! The portal's pages.
 
 use super::{Frame, Html, Nav, Section, layout, status_badge};
-use crate::i18n::{self, texts};
-use crate::routes::url;
 use maud::{Markup, html};
+use portal_domain::i18n::{self, texts};
 use portal_domain::interaction::Comment;
 use portal_domain::money::MoneySums;
 use portal_domain::tax::format_percent;
@@ -11,6 +10,7 @@ use portal_domain::{
     ActivityEvent, Actor, BusinessSettings, Capability, Contact, DisplayStatus, Document, DocumentAction,
     DocumentFilter, DocumentKind, DocumentSummary, Locale, Money,
 };
+use portal_routes::url;
 use time::Date;
 
 /// A date cell that may be empty (a quote open without a valid-until date).
@@ -56,7 +56,7 @@ pub fn login_form(locale: Locale, settings: &BusinessSettings, csrf: &str, email
                 h1 { (t.login_title) }
                 p { (t.login_intro) }
                 form.stack method="post" action={(url::login()) "?lang=" (locale.tag())} novalidate {
-                    input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
+                    input type="hidden" name=(crate::fields::CSRF) value=(csrf);
                     (super::email_field(t.email_label, email, problem))
                     button.button type="submit" { (t.send_link) }
                 }
@@ -92,7 +92,7 @@ pub fn login_confirm(locale: Locale, settings: &BusinessSettings, csrf: &str, to
                 h1 { (t.login_confirm_title) }
                 p { (t.login_confirm_body) }
                 form.stack method="post" action={(url::login_confirm()) "?lang=" (locale.tag())} {
-                    input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
+                    input type="hidden" name=(crate::fields::CSRF) value=(csrf);
                     input type="hidden" name="token" value=(token);
                     button.button type="submit" { (t.login_confirm_button) }
                 }
@@ -236,7 +236,7 @@ fn activity_list(locale: Locale, events: &[ActivityEvent], empty: &str) -> Marku
             ul.activity {
                 @for event in events {
                     li {
-                        time datetime=(crate::views::pages::iso_date(event.at.date())) { (locale.format_date(event.at.date())) }
+                        time datetime=(crate::pages::iso_date(event.at.date())) { (locale.format_date(event.at.date())) }
                         a href=(url::document(event.document_kind, &event.document_id)) { (i18n::activity_line(locale, event)) }
                     }
                 }
@@ -404,15 +404,15 @@ pub fn document(p: DocumentPage<'_>) -> Html {
                 section.answer.no-print aria-labelledby="answer-heading" {
                     h2 #answer-heading { (t.accept_heading) }
                     form.stack method="post" action=(url::quote_accept(&doc.id)) {
-                        input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
-                        input type="hidden" name=(crate::actions::VERSION_FIELD) value=(doc.content_version);
+                        input type="hidden" name=(crate::fields::CSRF) value=(p.csrf);
+                        input type="hidden" name=(crate::fields::VERSION) value=(doc.content_version);
                         label for="signer" { (t.signer_label) }
                         input #signer type="text" name="signer" autocomplete="name" required minlength="3" maxlength="120";
                         button.button type="submit" { (t.accept_button) }
                     }
                     form.stack method="post" action=(url::quote_reject(&doc.id)) {
-                        input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
-                        input type="hidden" name=(crate::actions::VERSION_FIELD) value=(doc.content_version);
+                        input type="hidden" name=(crate::fields::CSRF) value=(p.csrf);
+                        input type="hidden" name=(crate::fields::VERSION) value=(doc.content_version);
                         label for="reason" { (t.reject_reason_label) }
                         textarea #reason name="reason" rows="2" maxlength="500" {}
                         button.button.secondary type="submit" { (t.reject_button) }
@@ -423,8 +423,8 @@ pub fn document(p: DocumentPage<'_>) -> Html {
                 section.answer.no-print aria-labelledby="confirm-heading" {
                     h2 #confirm-heading { (t.confirm_heading) }
                     form.stack method="post" action=(url::order_confirm(&doc.id)) {
-                        input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
-                        input type="hidden" name=(crate::actions::VERSION_FIELD) value=(doc.content_version);
+                        input type="hidden" name=(crate::fields::CSRF) value=(p.csrf);
+                        input type="hidden" name=(crate::fields::VERSION) value=(doc.content_version);
                         label for="delivery" { (t.delivery_date_label) }
                         input #delivery type="date" name="delivery_date";
                         label for="note" { (t.note_label) }
@@ -449,7 +449,7 @@ pub fn document(p: DocumentPage<'_>) -> Html {
                     }
                 }
                 form.stack.no-print method="post" action=(url::document_comments(doc.kind, &doc.id)) {
-                    input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                    input type="hidden" name=(crate::fields::CSRF) value=(p.csrf);
                     label for="comment" { (t.comment_label) }
                     textarea #comment name="body" rows="3" maxlength="2000" required {}
                     button.button type="submit" { (t.comment_button) }

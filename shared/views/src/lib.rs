@@ -1,5 +1,13 @@
 //! Server-rendered HTML (maud escapes every interpolated value). No script.
 
+/// The names of the form fields pages render and handlers read.
+pub mod fields {
+    /// The CSRF token every POST form carries.
+    pub const CSRF: &str = "csrf";
+    /// The content version an answer was given to (quote, purchase-order forms).
+    pub const VERSION: &str = "version";
+}
+
 pub mod catalog;
 pub mod mail;
 pub mod pages;
@@ -7,11 +15,11 @@ pub mod payment;
 pub mod staff;
 pub mod style;
 
-use crate::i18n::{self, Texts};
-use crate::routes::url;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use portal_domain::document::DisplayStatus;
+use portal_domain::i18n::{self, Texts};
 use portal_domain::{BusinessSettings, Contact, DocumentKind, Locale};
+use portal_routes::url;
 
 /// A rendered page and the hash of its stylesheet (for the CSP).
 pub struct Html {
@@ -79,7 +87,7 @@ pub fn layout(frame: Frame<'_>, content: Markup) -> Html {
                         div.who {
                             span { (nav.contact.name) }
                             form method="post" action=(url::logout()) {
-                                input type="hidden" name=(crate::csrf::FIELD) value=(nav.csrf_token);
+                                input type="hidden" name=(crate::fields::CSRF) value=(nav.csrf_token);
                                 button.linkbutton type="submit" { (t.log_out) }
                             }
                         }

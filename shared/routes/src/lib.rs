@@ -3,7 +3,7 @@
 //! matched by `matchit`), the URL builders fill its paths, the local server
 //! mounts it, and `template.yaml` is checked against it.
 
-use lambda_http::http::Method;
+pub use http::Method;
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use portal_domain::{DocumentId, DocumentKind};
 use std::sync::OnceLock;

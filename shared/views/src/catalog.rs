@@ -2,11 +2,11 @@
 
 use super::pages::tax_table;
 use super::{Frame, Html, Nav, Section, layout};
-use crate::i18n::{self, CatalogTexts};
-use crate::routes::url;
 use maud::{Markup, html};
 use portal_domain::catalog::{Availability, Category, ContactPrice, OrderError, PricedLine, Product};
+use portal_domain::i18n::{self, CatalogTexts};
 use portal_domain::{BusinessSettings, Contact, Locale, Money, Totals};
+use portal_routes::url;
 
 /// The catalog's and cart's words: a shortcut to [`i18n::texts`]'s `catalog`.
 pub fn texts(locale: Locale) -> &'static CatalogTexts {
@@ -136,7 +136,7 @@ fn product_card(locale: Locale, csrf: &str, entry: &CatalogEntry) -> Markup {
             }
             @if product.availability.orderable() {
                 form.add method="post" action=(url::cart_add()) {
-                    input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
+                    input type="hidden" name=(crate::fields::CSRF) value=(csrf);
                     input type="hidden" name="product" value=(product.id);
                     label for=(field) { (t.quantity) span.visually-hidden { " · " (name) } }
                     input id=(field) type="text" inputmode="decimal" name="quantity" value="1" size="5" required;
@@ -199,7 +199,7 @@ pub fn cart(p: CartPage<'_>) -> Html {
                 }
                 @if p.blocked.is_none() {
                     form.stack method="post" action=(url::order_place()) {
-                        input type="hidden" name=(crate::csrf::FIELD) value=(p.csrf);
+                        input type="hidden" name=(crate::fields::CSRF) value=(p.csrf);
                         input type="hidden" name="cart_version" value=(p.version);
                         label for="note" { (t.note_label) }
                         textarea #note name="note" rows="2" maxlength="500" {}
@@ -228,7 +228,7 @@ fn cart_row(locale: Locale, csrf: &str, line: &PricedLine) -> Markup {
             td.num { (locale.format_money(line.price.net)) " / " (product.unit.label(locale)) }
             td {
                 form.inline method="post" action=(url::cart_update(&product.id)) {
-                    input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
+                    input type="hidden" name=(crate::fields::CSRF) value=(csrf);
                     label.visually-hidden for=(field) { (t.quantity) " · " (name) }
                     input id=(field) type="text" inputmode="decimal" name="quantity" size="5" required
                         value=(locale.format_decimal(line.quantity.quantity().thousandths(), 3));
@@ -245,7 +245,7 @@ fn cart_row(locale: Locale, csrf: &str, line: &PricedLine) -> Markup {
 pub fn reorder_form(locale: Locale, csrf: &str, order: &portal_domain::Document) -> Markup {
     html! {
         form.no-print method="post" action=(url::reorder(&order.id)) {
-            input type="hidden" name=(crate::csrf::FIELD) value=(csrf);
+            input type="hidden" name=(crate::fields::CSRF) value=(csrf);
             button.button.secondary type="submit" { (texts(locale).reorder) }
         }
     }
