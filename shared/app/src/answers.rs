@@ -112,11 +112,11 @@ where
                 }
             }
         });
-        Ok::<_, AnswerError>(DocumentChange {
+        Ok::<_, AnswerError>(Some(DocumentChange {
             update,
             events: vec![stamps.event(document, activity.clone())],
             notifications: stamps.owed(owed, on.settings, on.contact, document, None),
-        })
+        }))
     })
     .await?;
     tracing::info!(document = %answered.id, decision = ?action, "quote answered");
@@ -165,11 +165,11 @@ where
                 origin: on.origin,
             });
         });
-        Ok(DocumentChange {
+        Ok(Some(DocumentChange {
             update,
             events: vec![stamps.event(document, ActivityKind::Confirmed)],
             notifications: stamps.to_staff(on.settings, NotificationKind::PurchaseOrderConfirmed, document, None),
-        })
+        }))
     })
     .await
 }

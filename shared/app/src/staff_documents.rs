@@ -121,9 +121,6 @@ pub enum UpdateError {
     VersionMismatch { sent: u32, stored: u32 },
     #[error("the document was answered, paid or closed")]
     Locked,
-    /// Internal to [`update_document`]: the content sent is the content stored.
-    #[error("nothing changed")]
-    Unchanged(Box<Document>),
     #[error(transparent)]
     Write(#[from] WriteError),
 }
@@ -143,7 +140,7 @@ where
 {
     let document = write::load(store, id).await?;
     let contact = write::owner(store, &document).await?;
-    let updated = write::change_document(store, id, Some(document), |document| {
+    write::change_document(store, id, Some(document), |document| {
         if seen_version != document.content_version {
             return Err(UpdateError::VersionMismatch { sent: seen_version, stored: document.content_version });
         }
@@ -157,16 +154,12 @@ where
         let update = DocumentUpdate::edit(document, |edited| content.clone().apply_to(edited, &contact));
         if update.document().content_version == document.content_version {
             // The same content again (a retried PUT): nothing to write or tell.
-            return Err(UpdateError::Unchanged(Box::new(document.clone())));
+            return Ok(None);
         }
         let events = vec![stamps.event(update.document(), ActivityKind::Updated)];
-        Ok(DocumentChange { update, events, notifications: Vec::new() })
+        Ok(Some(DocumentChange { update, events, notifications: Vec::new() }))
     })
-    .await;
-    match updated {
-        Err(UpdateError::Unchanged(document)) => Ok(*document),
-        other => other,
-    }
+    .await
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -190,11 +183,11 @@ where
 {
     write::change_document(store, id, None, |document| {
         let status = next(document).ok_or(TransitionRefused::NotAllowed)?;
-        Ok(DocumentChange {
+        Ok(Some(DocumentChange {
             update: DocumentUpdate::edit(document, |edited| edited.status = status),
             events: vec![stamps.event(document, ActivityKind::StatusChanged { to: status })],
             notifications: Vec::new(),
-        })
+        }))
     })
     .await
 }
@@ -267,7 +260,7 @@ where
             LinkEdit::Rotate(nonce) => edited.access_link.nonce = nonce.clone(),
             LinkEdit::Expire(at) => edited.access_link.expires_at = *at,
         });
-        Ok::<_, LinkError>(DocumentChange { update, events: Vec::new(), notifications: Vec::new() })
+        Ok::<_, LinkError>(Some(DocumentChange { update, events: Vec::new(), notifications: Vec::new() }))
     })
     .await
 }

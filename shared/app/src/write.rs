@@ -26,12 +26,14 @@ pub enum WriteError {
 /// notifications in one atomic write. When someone wrote the document
 /// between the read and the write, it is read again and `decide` runs again
 /// on what is now stored, so a decision is never written over a state it did
-/// not see. `first`: the document as the caller already read it.
+/// not see. `decide` answers `None` when there is nothing to write: the
+/// stored document is returned as it is. `first`: the document as the
+/// caller already read it.
 pub async fn change_document<S, E>(
     store: &S,
     id: &DocumentId,
     first: Option<Document>,
-    mut decide: impl FnMut(&Document) -> Result<DocumentChange, E>,
+    mut decide: impl FnMut(&Document) -> Result<Option<DocumentChange>, E>,
 ) -> Result<Document, E>
 where
     S: DocumentStore + ?Sized,
@@ -43,7 +45,7 @@ where
             Some(document) => document,
             None => load(store, id).await?,
         };
-        let change = decide(&document)?;
+        let Some(change) = decide(&document)? else { return Ok(document) };
         match store.apply_change(&change).await {
             Ok(()) => return Ok(change.update.into_document()),
             Err(StoreError::Conflict(cause)) => {

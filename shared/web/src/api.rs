@@ -140,7 +140,6 @@ impl From<UpdateError> for ApiError {
                 "document_locked",
                 "The document was answered, paid or closed; issue a new one (or a credit note) instead.",
             ),
-            UpdateError::Unchanged(_) => ApiError::internal("an unchanged update escaped its use case"),
             UpdateError::Write(error) => error.into(),
         }
     }
